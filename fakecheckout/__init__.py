@@ -1,0 +1,35 @@
+"""fakecheckout: an in-process, in-memory fake of Stripe Checkout Sessions for tests.
+
+>>> import fakecheckout, stripe
+>>> with fakecheckout.FakeCheckout() as fake:      # doctest: +SKIP
+...     session = stripe.checkout.Session.create(mode="payment", line_items=[...])
+"""
+
+from __future__ import annotations
+
+from .core.clock import Clock, ManualClock, SystemClock
+from .core.errors import (
+    APIError,
+    AuthenticationError,
+    IdempotencyError,
+    InvalidRequestError,
+    PermissionError,
+    StripeError,
+)
+from .fake import FakeCheckout, UnhandledRequestError, activate, current
+
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "Clock",
+    "FakeCheckout",
+    "IdempotencyError",
+    "InvalidRequestError",
+    "ManualClock",
+    "PermissionError",
+    "StripeError",
+    "SystemClock",
+    "UnhandledRequestError",
+    "activate",
+    "current",
+]

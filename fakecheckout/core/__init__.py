@@ -1,0 +1,1 @@
+"""The core: Stripe's Checkout Session behaviour, with no knowledge of HTTP."""

@@ -1,0 +1,567 @@
+"""Stripe's error objects, and every message fakecheckout sends, word for word in one place.
+
+Each function below builds the error Stripe answers for one case of ``API.md``'s decision table.
+Where the wording is unverified against Stripe, the function's docstring says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+DOCS = "https://stripe.com/docs"
+SUPPORT = "https://support.stripe.com/"
+
+
+class StripeError(Exception):
+    """A Stripe API error: ``type``, ``code``, ``message``, ``param`` and the HTTP status."""
+
+    default_type = "api_error"
+    default_status = 500
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        http_status: int | None = None,
+        type: str | None = None,  # noqa: A002 - Stripe's own field name
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        self.code = code
+        self.http_status = http_status if http_status is not None else self.default_status
+        self.type = type if type is not None else self.default_type
+
+    @property
+    def doc_url(self) -> str | None:
+        """Stripe links every error code to its page on the error-codes docs."""
+        if self.code is None:
+            return None
+        return f"{DOCS}/error-codes/{self.code.replace('_', '-')}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"error": {...}}`` as Stripe sends it: keys in alphabetical order, absent when unset."""
+        fields: dict[str, Any] = {
+            "code": self.code,
+            "doc_url": self.doc_url,
+            "message": self.message,
+            "param": self.param,
+            "type": self.type,
+        }
+        return {"error": {key: value for key, value in fields.items() if value is not None}}
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(http_status={self.http_status}, type={self.type!r}, "
+            f"code={self.code!r}, param={self.param!r}, message={self.message!r})"
+        )
+
+
+class InvalidRequestError(StripeError):
+    """400 or 404 ``invalid_request_error``: the request was malformed or names a missing object."""
+
+    default_type = "invalid_request_error"
+    default_status = 400
+
+
+class AuthenticationError(StripeError):
+    """401: no API key, a malformed one, or a live key."""
+
+    default_type = "invalid_request_error"
+    default_status = 401
+
+
+class PermissionError(StripeError):  # noqa: A001 - named as stripe-python names it
+    """403: the key may not do this."""
+
+    default_type = "invalid_request_error"
+    default_status = 403
+
+
+class IdempotencyError(StripeError):
+    """400 (or 409 while in flight) ``idempotency_error``: an ``Idempotency-Key`` misused."""
+
+    default_type = "idempotency_error"
+    default_status = 400
+
+
+class APIError(StripeError):
+    """500 ``api_error``: a failure inside the fake. No input should reach it."""
+
+    default_type = "api_error"
+    default_status = 500
+
+
+# --- objects that do not exist ------------------------------------------------------------------
+
+
+def no_such_object(object_name: str, object_id: str, *, param: str, status: int = 404) -> StripeError:
+    """``No such checkout.session: 'cs_…'``; 404 for a path id, 400 for an id inside parameters.
+
+    Divergence: ``param`` is ``session`` for a path id, which Stripe does not document (unverified).
+    """
+    return InvalidRequestError(
+        f"No such {object_name}: '{object_id}'",
+        param=param,
+        code="resource_missing",
+        http_status=status,
+    )
+
+
+def no_such_session(session_id: str) -> StripeError:
+    return no_such_object("checkout.session", session_id, param="session")
+
+
+def no_such_event(event_id: str) -> StripeError:
+    return no_such_object("event", event_id, param="id")
+
+
+def no_such_price(price_id: str, *, param: str) -> StripeError:
+    return no_such_object("price", price_id, param=param, status=400)
+
+
+def no_such_cursor(object_name: str, object_id: str, *, param: str) -> StripeError:
+    """An unknown ``starting_after``/``ending_before`` id: 400, not 404 (verified shape)."""
+    return no_such_object(object_name, object_id, param=param, status=400)
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+
+def unknown_parameter(name: str) -> StripeError:
+    return InvalidRequestError(
+        f"Received unknown parameter: {name}", param=name, code="parameter_unknown"
+    )
+
+
+def missing_parameter(name: str) -> StripeError:
+    return InvalidRequestError(
+        f"Missing required param: {name}.", param=name, code="parameter_missing"
+    )
+
+
+def invalid_integer(name: str, raw: object) -> StripeError:
+    return InvalidRequestError(
+        f"Invalid integer: {_show(raw)}", param=name, code="parameter_invalid_integer"
+    )
+
+
+def invalid_boolean(name: str, raw: object) -> StripeError:
+    """Unverified wording, following the ``Invalid integer`` pattern."""
+    return InvalidRequestError(f"Invalid boolean: {_show(raw)}", param=name)
+
+
+def invalid_decimal(name: str, raw: object) -> StripeError:
+    """Unverified wording, following the ``Invalid integer`` pattern."""
+    return InvalidRequestError(f"Invalid decimal: {_show(raw)}", param=name)
+
+
+def invalid_string(name: str, raw: object) -> StripeError:
+    """A hash or array where Stripe wants a string. Unverified wording."""
+    return InvalidRequestError(f"Invalid string: {_show(raw)}", param=name)
+
+
+def invalid_enum(name: str, values: Iterable[str]) -> StripeError:
+    """``Invalid mode: must be one of payment, setup, or subscription`` (verified format)."""
+    return InvalidRequestError(f"Invalid {name}: must be one of {_or_list(values)}", param=name)
+
+
+def invalid_hash(name: str) -> StripeError:
+    return InvalidRequestError("Invalid hash", param=name)
+
+
+def invalid_array(name: str) -> StripeError:
+    return InvalidRequestError("Invalid array", param=name)
+
+
+def invalid_currency(name: str, value: str, supported: Iterable[str]) -> StripeError:
+    return InvalidRequestError(
+        f"Invalid currency: {value}. Stripe currently supports these currencies: "
+        f"{', '.join(supported)}",
+        param=name,
+    )
+
+
+def empty_string(name: str) -> StripeError:
+    return InvalidRequestError(
+        f"You passed an empty string for '{name}'. We assume empty values are an attempt to unset "
+        f"a parameter; however '{name}' cannot be unset. You should remove '{name}' from your "
+        "request or supply a non-empty value.",
+        param=name,
+        code="parameter_invalid_empty",
+    )
+
+
+def invalid_url(name: str) -> StripeError:
+    return InvalidRequestError("Not a valid URL", param=name, code="url_invalid")
+
+
+def array_keys_not_sequential(name: str, passed: Iterable[str], expected: str) -> StripeError:
+    """Explicit array keys must be ``0, 1, 2…`` (verified wording)."""
+    keys = ", ".join(f"`{key}`" for key in passed)
+    return InvalidRequestError(
+        "If passing an array with explicit keys (e.g. foo[0]=a&foo[1]=b) instead of as an array "
+        "(e.g. foo[]=a&foo[]=b), the keys must be numeric and sequential starting from 0. "
+        f"You passed the keys {keys}, we expected to have a key with the value `{expected}`.",
+        param=name,
+    )
+
+
+def mixed_array_and_hash(name: str) -> StripeError:
+    """The same name used both as ``a[]=`` / ``a=`` and ``a[key]=``. Unverified wording."""
+    return InvalidRequestError(
+        f"Invalid value for {name}: it was sent both as a scalar or array and as a hash.",
+        param=name,
+    )
+
+
+def too_many_items(name: str, maximum: int) -> StripeError:
+    """Unverified wording."""
+    return InvalidRequestError(
+        f"Invalid array: {name} must have at most {maximum} items.", param=name
+    )
+
+
+def value_too_small(name: str, minimum: int) -> StripeError:
+    """Unverified for ``limit``; the phrasing is Stripe's for other integers."""
+    return InvalidRequestError(
+        f"This value must be greater than or equal to {minimum}.", param=name
+    )
+
+
+def value_too_large(name: str, maximum: int) -> StripeError:
+    """Unverified for ``limit``; the phrasing is Stripe's for other integers."""
+    return InvalidRequestError(f"This value must be less than or equal to {maximum}.", param=name)
+
+
+def string_too_long(name: str, maximum: int) -> StripeError:
+    """Unverified wording."""
+    return InvalidRequestError(
+        f"Invalid {name}: must be at most {maximum} characters", param=name
+    )
+
+
+def both_cursors() -> StripeError:
+    return InvalidRequestError(
+        "Received both starting_after and ending_before parameters. Please pass in only one."
+    )
+
+
+def not_allowed_with(name: str, reason: str) -> StripeError:
+    """A parameter that Stripe's docs forbid in this combination; ``reason`` finishes the sentence."""
+    return InvalidRequestError(f"You cannot pass `{name}` {reason}.", param=name)
+
+
+def requires(name: str, reason: str) -> StripeError:
+    """A parameter that Stripe's docs require in this combination. Unverified wording."""
+    return InvalidRequestError(
+        f"Missing required param: {name}. It is required {reason}.",
+        param=name,
+        code="parameter_missing",
+    )
+
+
+def line_item_needs_price() -> StripeError:
+    """Verified wording (seen in a real report)."""
+    return InvalidRequestError(
+        "You must provide either price or price_data for each line item when using prices."
+    )
+
+
+def line_item_price_and_price_data(index: int) -> StripeError:
+    """Unverified wording."""
+    return InvalidRequestError(
+        "You may only specify one of these parameters: price, price_data.",
+        param=f"line_items[{index}]",
+    )
+
+
+def price_data_needs_product(index: int) -> StripeError:
+    """Unverified wording."""
+    return InvalidRequestError(
+        "You may only specify one of these parameters: product, product_data.",
+        param=f"line_items[{index}][price_data]",
+    )
+
+
+def price_data_needs_amount(index: int) -> StripeError:
+    """Unverified wording."""
+    return InvalidRequestError(
+        "You must specify either `unit_amount` or `unit_amount_decimal`.",
+        param=f"line_items[{index}][price_data][unit_amount]",
+    )
+
+
+def recurring_price_needs_subscription_mode(index: int) -> StripeError:
+    """Unverified wording."""
+    return InvalidRequestError(
+        "You specified `payment` mode but passed a recurring price. Either switch to "
+        "`subscription` mode or use only one-time prices.",
+        param=f"line_items[{index}]",
+    )
+
+
+def subscription_mode_needs_recurring_price() -> StripeError:
+    """Unverified wording."""
+    return InvalidRequestError(
+        "You must provide at least one recurring price in `subscription` mode when using prices.",
+        param="line_items",
+    )
+
+
+def mixed_currencies(index: int, expected: str, got: str) -> StripeError:
+    """Follows the verified ``The price specified supports currencies of …`` sentence."""
+    return InvalidRequestError(
+        f"The price specified supports currencies of `{got}` which doesn't include the expected "
+        f"currency of `{expected}`.",
+        param=f"line_items[{index}]",
+    )
+
+
+def metadata_key_too_long(name: str, key: str, maximum: int) -> StripeError:
+    """Unverified wording: not in the reference; quoted from a real response by one third party."""
+    return InvalidRequestError(
+        f"Metadata keys can have up to {maximum} characters, but you passed in a key that is "
+        f"{len(key)} characters. Invalid key: {key}",
+        param=name,
+    )
+
+
+def metadata_value_too_long(name: str, value: str, maximum: int) -> StripeError:
+    """Unverified wording: not in the reference; quoted from real responses by third parties."""
+    return InvalidRequestError(
+        f"Metadata values can have up to {maximum} characters, but you passed in a value that is "
+        f"{len(value)} characters. Invalid value: {value}",
+        param=name,
+    )
+
+
+def too_many_metadata_keys(name: str, count: int, maximum: int) -> StripeError:
+    """Unverified wording."""
+    return InvalidRequestError(
+        f"Invalid {name}: you can specify up to {maximum} keys, but you passed in {count}.",
+        param=name,
+    )
+
+
+def mixed_scalar_and_array(name: str) -> StripeError:
+    """The same name used both as ``a=`` and ``a[]=``. Unverified wording."""
+    return InvalidRequestError(
+        f"Invalid value for {name}: it was sent both as a scalar and as an array.", param=name
+    )
+
+
+def invalid_parameter_name(name: str) -> StripeError:
+    """An empty name (``=x``, ``[x]=1``) or unbalanced brackets (``a[b=1``). Unverified wording.
+
+    ``param`` is the name as sent, or absent when the name is empty.
+    """
+    return InvalidRequestError(
+        f"Invalid parameter name: '{name}'. A name must not be empty, and nested keys must be "
+        "written as name[key] or name[] (e.g. metadata[order_id]=6735), with no other square "
+        "brackets.",
+        param=name or None,
+    )
+
+
+def parameter_too_deep(name: str, maximum: int) -> StripeError:
+    """A name with more than ``maximum`` bracket pairs (a fakecheckout bound). Unverified wording.
+
+    ``param`` is the top-level name only, because the full name can be arbitrarily long.
+    """
+    return InvalidRequestError(
+        f"Invalid parameter {name}: it is nested more than {maximum} levels deep.", param=name
+    )
+
+
+def too_many_parameters(maximum: int) -> StripeError:
+    """More than ``maximum`` ``name=value`` pairs (a fakecheckout bound). Unverified wording."""
+    return InvalidRequestError(
+        f"Too many parameters: a request may contain at most {maximum} name=value pairs."
+    )
+
+
+def only_one_of(*names: str) -> StripeError:
+    """Two parameters that exclude each other (wording seen in Stripe responses)."""
+    return InvalidRequestError(
+        f"You may only specify one of these parameters: {', '.join(names)}.", param=names[-1]
+    )
+
+
+def already_exists(object_name: str, object_id: str, *, param: str) -> StripeError:
+    """Unverified wording."""
+    return InvalidRequestError(
+        f"A {object_name} with id '{object_id}' already exists.",
+        param=param,
+        code="resource_already_exists",
+    )
+
+
+# --- Checkout Session rules ---------------------------------------------------------------------
+
+
+def expires_at_too_soon() -> StripeError:
+    return InvalidRequestError(
+        "The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation."
+    )
+
+
+def expires_at_too_late() -> StripeError:
+    return InvalidRequestError(
+        "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation."
+    )
+
+
+def expire_not_open(status: str) -> StripeError:
+    return InvalidRequestError(
+        'Only Checkout Sessions with a status in ["open"] can be expired. '
+        f"This Checkout Session has a status of `{status}`."
+    )
+
+
+def complete_not_open(status: str) -> StripeError:
+    """Completing is fakecheckout's own operation; it mirrors the expire wording."""
+    return InvalidRequestError(
+        'Only Checkout Sessions with a status in ["open"] can be completed. '
+        f"This Checkout Session has a status of `{status}`."
+    )
+
+
+def update_not_open(status: str) -> StripeError:
+    """Unverified wording: Stripe documents no text for updating a finished session."""
+    return InvalidRequestError(
+        'Only Checkout Sessions with a status in ["open"] can be updated. '
+        f"This Checkout Session has a status of `{status}`."
+    )
+
+
+def cannot_expand(path: str) -> StripeError:
+    """Unverified wording."""
+    return InvalidRequestError(f"This property cannot be expanded ({path}).", param="expand")
+
+
+def expand_not_emulated(path: str) -> StripeError:
+    """Divergence: Stripe would expand this id; fakecheckout stores no such object."""
+    return InvalidRequestError(
+        f"This property cannot be expanded ({path}): fakecheckout does not emulate the object it "
+        "refers to, so it can only expand it while it is null.",
+        param="expand",
+    )
+
+
+def malformed_id(object_name: str, object_id: str) -> StripeError:
+    return InvalidRequestError(f"Invalid {object_name} id: {object_id}")
+
+
+# --- authentication, idempotency, routing -------------------------------------------------------
+
+
+def no_api_key() -> StripeError:
+    return AuthenticationError(
+        "You did not provide an API key. You need to provide your API key in the Authorization "
+        "header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See "
+        f"https://stripe.com/docs/api#authentication for details, or we can help at {SUPPORT}."
+    )
+
+
+def invalid_api_key(key: str) -> StripeError:
+    return AuthenticationError(f"Invalid API Key provided: {mask_key(key)}")
+
+
+def live_api_key(key: str) -> StripeError:
+    """Divergence: Stripe would accept a live key; fakecheckout never does."""
+    return AuthenticationError(
+        f"Invalid API Key provided: {mask_key(key)}. fakecheckout only accepts test-mode keys "
+        "(sk_test_… or rk_test_…); it never accepts live keys."
+    )
+
+
+def account_invalid(key: str, account: str) -> StripeError:
+    """A ``Stripe-Account`` header the key cannot use: 403 ``account_invalid``.
+
+    fakecheckout gives it only for a header that is not ``acct_`` + letters and digits; any
+    well-formed id selects that account's namespace. Wording from third-party code quoting Stripe
+    (unverified in full).
+    """
+    return PermissionError(
+        f"The provided key '{mask_key(key)}' does not have access to account '{account}' (or that "
+        "account does not exist). Application access may have been revoked.",
+        code="account_invalid",
+    )
+
+
+def mask_key(key: str) -> str:
+    """``sk_test_****…1234``: the mode prefix and the last four characters stay visible."""
+    prefix = ""
+    for candidate in ("sk_test_", "rk_test_", "sk_live_", "rk_live_"):
+        if key.startswith(candidate):
+            prefix = candidate
+            break
+    hidden = max(len(key) - len(prefix) - 4, 0)
+    return prefix + "*" * hidden + key[len(prefix) + hidden :]
+
+
+def idempotency_mismatch(key: str) -> StripeError:
+    return IdempotencyError(
+        "Keys for idempotent requests can only be used with the same parameters they were first "
+        f"used with. Try using a key other than '{key}' if you meant to execute a different "
+        "request."
+    )
+
+
+def idempotency_in_flight(key: str) -> StripeError:
+    return IdempotencyError(
+        "There is currently another in-progress request using this Idempotent Key (that probably "
+        "means you submitted twice, and the other request is still going through): "
+        f"{key}. Please try again later.",
+        code="idempotency_key_in_use",
+        http_status=409,
+    )
+
+
+def idempotency_key_too_long(key: str) -> StripeError:
+    """Stripe allows keys of up to 255 characters. Unverified wording."""
+    return IdempotencyError(
+        f"Idempotency keys can be at most 255 characters long, but this one has {len(key)}."
+    )
+
+
+def unrecognized_url(method: str, path: str, emulated: Iterable[str]) -> StripeError:
+    """404 for any route fakecheckout does not emulate, naming the ones it does."""
+    if path.endswith("/") and path != "/":
+        hint = (
+            " If you are trying to list objects, remove the trailing slash. If you are trying to "
+            "retrieve an object, make sure you passed a valid (non-empty) identifier in your code."
+        )
+    else:
+        hint = ""
+    return InvalidRequestError(
+        f"Unrecognized request URL ({method}: {path}).{hint} Please see {DOCS} or we can help at "
+        f"{SUPPORT}. (fakecheckout emulates only these routes: {'; '.join(emulated)}.)",
+        http_status=404,
+    )
+
+
+def internal_error() -> StripeError:
+    return APIError(
+        "An unknown error occurred inside fakecheckout. This is a bug: please report it with the "
+        "request that caused it."
+    )
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _or_list(values: Iterable[str]) -> str:
+    items = list(values)
+    if len(items) <= 2:
+        return " or ".join(items)
+    return ", ".join(items[:-1]) + ", or " + items[-1]
+
+
+
+def _show(raw: object) -> str:
+    return raw if isinstance(raw, str) else repr(raw)

@@ -1,0 +1,34 @@
+"""Stripe-looking object ids, reproducible when the fake is given a ``seed``."""
+
+from __future__ import annotations
+
+import random
+import string
+import threading
+
+BASE62 = string.digits + string.ascii_letters
+
+#: Lengths of the random part, as in Stripe's test-mode ids (the seed examples' ``cs_test_a1…`` ids
+#: are 66 characters: 8 for the prefix and 58 random).
+SESSION_ID_RANDOM_LENGTH = 58
+
+
+class IdFactory:
+    """Makes ids from one ``random.Random``: with a seed, the same calls give the same ids."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+
+    def new(self, prefix: str, length: int = 24) -> str:
+        """``prefix`` followed by ``length`` base62 characters."""
+        with self._lock:
+            return prefix + "".join(self._random.choices(BASE62, k=length))
+
+    def session_id(self) -> str:
+        # Real test-mode session ids start "cs_test_a1" or "cs_test_b1"; keep that look.
+        with self._lock:
+            head = self._random.choice("ab") + "1"
+            return "cs_test_" + head + "".join(
+                self._random.choices(BASE62, k=SESSION_ID_RANDOM_LENGTH - 2)
+            )

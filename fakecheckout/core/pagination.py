@@ -1,0 +1,192 @@
+"""Stripe's list semantics, shared by every list the fake serves.
+
+Objects are kept in a :class:`SortedIndex` ordered by ``(created, seq)``; lists read it newest first
+(equal ``created``: the later-created first). ``starting_after`` walks to older objects, ``ending_before``
+to newer ones, and a page never costs more than the objects it has to look at.
+https://docs.stripe.com/api/pagination
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from . import errors
+
+Key = tuple[int, int]
+"""``(created, seq)``: the order of a list, ``seq`` being a per-world creation counter."""
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
+
+
+class SortedIndex:
+    """Object ids kept sorted by :data:`Key`, ascending; lists read it from the end."""
+
+    def __init__(self) -> None:
+        self._keys: list[Key] = []
+        self._ids: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def add(self, key: Key, object_id: str) -> None:
+        if not self._keys or key > self._keys[-1]:
+            self._keys.append(key)
+            self._ids.append(object_id)
+            return
+        at = bisect_left(self._keys, key)
+        self._keys.insert(at, key)
+        self._ids.insert(at, object_id)
+
+    def remove(self, key: Key) -> None:
+        at = bisect_left(self._keys, key)
+        if at < len(self._keys) and self._keys[at] == key:
+            del self._keys[at]
+            del self._ids[at]
+
+    def newest_first(self, below: int, floor: int) -> Iterator[str]:
+        """Ids at positions ``below-1`` down to ``floor``."""
+        ids = self._ids
+        for at in range(below - 1, floor - 1, -1):
+            yield ids[at]
+
+    def oldest_first(self, above: int, ceiling: int) -> Iterator[str]:
+        """Ids at positions ``above`` up to ``ceiling-1``."""
+        ids = self._ids
+        for at in range(above, ceiling):
+            yield ids[at]
+
+    def bounds(self, created: CreatedRange) -> tuple[int, int]:
+        """Positions ``[floor, ceiling)`` of the objects whose ``created`` is in range."""
+        floor = bisect_left(self._keys, (created.minimum, -1)) if created.minimum is not None else 0
+        if created.maximum is None:
+            ceiling = len(self._keys)
+        else:
+            ceiling = bisect_left(self._keys, (created.maximum + 1, -1))
+        return floor, ceiling
+
+    def position(self, key: Key) -> int:
+        return bisect_left(self._keys, key)
+
+
+@dataclass(frozen=True)
+class CreatedRange:
+    """An inclusive ``created`` interval; ``None`` ends are open."""
+
+    minimum: int | None = None
+    maximum: int | None = None
+
+    @classmethod
+    def from_param(cls, created: Any) -> CreatedRange:
+        """From a validated ``created`` filter: an int, or ``{gt, gte, lt, lte}``."""
+        if created is None:
+            return cls()
+        if isinstance(created, int):
+            return cls(created, created)
+        minimum: int | None = None
+        maximum: int | None = None
+        if "gt" in created:
+            minimum = created["gt"] + 1
+        if "gte" in created:
+            minimum = max(created["gte"], minimum) if minimum is not None else created["gte"]
+        if "lt" in created:
+            maximum = created["lt"] - 1
+        if "lte" in created:
+            maximum = min(created["lte"], maximum) if maximum is not None else created["lte"]
+        return cls(minimum, maximum)
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """The validated pagination parameters of one list call."""
+
+    limit: int = DEFAULT_LIMIT
+    starting_after: str | None = None
+    ending_before: str | None = None
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> PageRequest:
+        limit = params.get("limit", DEFAULT_LIMIT)
+        if limit < 1:
+            raise errors.value_too_small("limit", 1)
+        if limit > MAX_LIMIT:
+            raise errors.value_too_large("limit", MAX_LIMIT)
+        starting_after = params.get("starting_after")
+        ending_before = params.get("ending_before")
+        return cls(limit, starting_after or None, ending_before or None)
+
+
+def page(
+    index: SortedIndex,
+    request: PageRequest,
+    *,
+    key_of: Callable[[str], Key | None],
+    object_name: str,
+    created: CreatedRange = CreatedRange(),  # noqa: B008 - immutable
+    matches: Callable[[str], bool] | None = None,
+) -> tuple[list[str], bool]:
+    """The ids of one page, newest first, and ``has_more`` in the paging direction.
+
+    ``key_of`` finds a cursor's key (``None``: no such object, a 400 naming the cursor).
+    Unknown cursors are reported before both cursors together, as Stripe does.
+    """
+    cursor_key: Key | None = None
+    for name in ("starting_after", "ending_before"):
+        cursor = getattr(request, name)
+        if cursor is not None:
+            cursor_key = key_of(cursor)
+            if cursor_key is None:
+                raise errors.no_such_cursor(object_name, cursor, param=name)
+    if request.starting_after is not None and request.ending_before is not None:
+        raise errors.both_cursors()
+
+    floor, ceiling = index.bounds(created)
+    wanted = request.limit + 1
+    found: list[str] = []
+    if request.ending_before is not None and cursor_key is not None:
+        above = max(index.position(cursor_key) + 1, floor)
+        for object_id in index.oldest_first(above, ceiling):
+            if matches is None or matches(object_id):
+                found.append(object_id)
+                if len(found) == wanted:
+                    break
+        has_more = len(found) > request.limit
+        return list(reversed(found[: request.limit])), has_more
+
+    below = ceiling
+    if cursor_key is not None:
+        below = min(index.position(cursor_key), ceiling)
+    for object_id in index.newest_first(below, floor):
+        if matches is None or matches(object_id):
+            found.append(object_id)
+            if len(found) == wanted:
+                break
+    return found[: request.limit], len(found) > request.limit
+
+
+def page_in_order(
+    ids: list[str], request: PageRequest, *, object_name: str
+) -> tuple[list[str], bool]:
+    """A page of a list kept in its own order (a session's line items), first to last."""
+    positions = {object_id: at for at, object_id in enumerate(ids)}
+    for name in ("starting_after", "ending_before"):
+        cursor = getattr(request, name)
+        if cursor is not None and cursor not in positions:
+            raise errors.no_such_cursor(object_name, cursor, param=name)
+    if request.starting_after is not None and request.ending_before is not None:
+        raise errors.both_cursors()
+    if request.ending_before is not None:
+        end = positions[request.ending_before]
+        start = max(end - request.limit, 0)
+        return ids[start:end], start > 0
+    start = 0 if request.starting_after is None else positions[request.starting_after] + 1
+    chunk = ids[start : start + request.limit]
+    return chunk, start + request.limit < len(ids)
+
+
+def envelope(data: list[dict[str, Any]], has_more: bool, url: str) -> dict[str, Any]:
+    """Stripe's list object."""
+    return {"object": "list", "data": data, "has_more": has_more, "url": url}

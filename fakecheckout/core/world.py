@@ -1,0 +1,442 @@
+"""The in-memory world of one fake: accounts, their sessions and catalog, the clock and the lock.
+
+Every operation (each HTTP request, each direct-API call) runs under the world's lock, reads the clock
+once, and first settles the sessions whose ``expires_at`` has come, oldest first, from a heap.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from . import errors
+from .catalog import Catalog, customer_object, price_object
+from .clock import Clock, SystemClock
+from .currencies import SUPPORTED, is_supported
+from .ids import IdFactory
+from .pagination import CreatedRange, PageRequest, SortedIndex, envelope, page, page_in_order
+from .params import validate
+from .sessions import (
+    EXPANDABLE,
+    Builder,
+    SessionRecord,
+    apply_update,
+    render,
+    render_line_item,
+)
+
+SESSIONS_URL = "/v1/checkout/sessions"
+LINE_ITEMS_PREVIEW = 10
+
+#: ``list`` filters that select sessions by equality, and how to read each from a session.
+EQUALITY_FILTERS: dict[str, Callable[[SessionRecord], str | None]] = {
+    "status": lambda record: record.status,
+    "customer": lambda record: record.get("customer"),
+    "customer_account": lambda record: record.get("customer_account"),
+    "payment_intent": lambda record: record.get("payment_intent"),
+    "payment_link": lambda record: record.get("payment_link"),
+    "subscription": lambda record: record.get("subscription"),
+    "customer_details[email]": lambda record: (record.get("customer_details") or {}).get("email"),
+}
+
+
+class AccountState:
+    """What one account (the platform, or a connected account) stores."""
+
+    def __init__(self, account_id: str | None) -> None:
+        self.account_id = account_id
+        self.sessions: dict[str, SessionRecord] = {}
+        self.everything = SortedIndex()
+        self.by_filter: dict[tuple[str, str], SortedIndex] = {}
+        self.catalog = Catalog()
+
+    def index(self, record: SessionRecord) -> dict[str, str | None]:
+        """Add ``record`` to the list indexes; returns the filter values it was indexed under."""
+        values = {name: read(record) for name, read in EQUALITY_FILTERS.items()}
+        for name, value in values.items():
+            if value is not None:
+                self.by_filter.setdefault((name, value), SortedIndex()).add(record.key, record.id)
+        return values
+
+    def reindex(self, record: SessionRecord, before: dict[str, str | None]) -> None:
+        """Move ``record`` between filter indexes after a change of the values in ``before``."""
+        for name, read in EQUALITY_FILTERS.items():
+            old, new = before[name], read(record)
+            if old == new:
+                continue
+            if old is not None:
+                self.by_filter[(name, old)].remove(record.key)
+            if new is not None:
+                self.by_filter.setdefault((name, new), SortedIndex()).add(record.key, record.id)
+
+    def filter_values(self, record: SessionRecord) -> dict[str, str | None]:
+        return {name: read(record) for name, read in EQUALITY_FILTERS.items()}
+
+
+class World:
+    """One fake's whole state. ``FakeCheckout`` adds the HTTP front door to it."""
+
+    def __init__(self, *, clock: Clock | None = None, seed: int | None = None) -> None:
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.lock = threading.RLock()
+        self.ids = IdFactory(seed)
+        self._seq = itertools.count(1)
+        self._accounts: dict[str | None, Account] = {}
+        self._expiry: list[tuple[int, int, str | None, str]] = []
+        platform = self._account(None)
+        self.sessions = platform.sessions
+        self.prices = platform.prices
+        self.customers = platform.customers
+
+    def account(self, account_id: str) -> Account:
+        """The namespace of a connected account (what ``Stripe-Account: acct_…`` selects)."""
+        if not isinstance(account_id, str) or not account_id.startswith("acct_"):
+            raise ValueError(f"connected account ids start with 'acct_', not {account_id!r}")
+        return self._account(account_id)
+
+    def _account(self, account_id: str | None) -> Account:
+        with self.lock:
+            found = self._accounts.get(account_id)
+            if found is None:
+                found = self._accounts[account_id] = Account(self, AccountState(account_id))
+            return found
+
+    def new_id(self, prefix: str, length: int = 24) -> str:
+        """A fresh id such as ``req_…``; reproducible with ``seed``."""
+        return self.ids.new(prefix, length)
+
+    def settle(self) -> list[dict[str, Any]]:
+        """Settle due time-based expiries now; returns the events they produced."""
+        with self.lock:
+            return self._settle(self.clock.now())
+
+    # --- inside an operation (the lock is held) ---
+
+    def _begin(self) -> int:
+        now = self.clock.now()
+        self._settle(now)
+        return now
+
+    def _settle(self, now: int) -> list[dict[str, Any]]:
+        produced: list[dict[str, Any]] = []
+        heap = self._expiry
+        while heap and heap[0][0] <= now:
+            expires_at, _, account_id, session_id = heapq.heappop(heap)
+            state = self._accounts[account_id].state
+            record = state.sessions[session_id]
+            if record.status == "open":
+                produced.extend(self._finish(state, record, "expired", at=expires_at))
+        return produced
+
+    def _next_seq(self) -> int:
+        return next(self._seq)
+
+    def _schedule_expiry(self, record: SessionRecord) -> None:
+        heapq.heappush(
+            self._expiry, (record.fields["expires_at"], record.seq, record.account, record.id)
+        )
+
+    def _finish(
+        self, state: AccountState, record: SessionRecord, status: str, *, at: int
+    ) -> list[dict[str, Any]]:
+        """Move an open session to ``complete`` or ``expired``; returns the events recorded."""
+        before = state.filter_values(record)
+        record.fields["status"] = status
+        state.reindex(record, before)
+        return self._record_event(f"checkout.session.{status}", record, at=at)
+
+    def _record_event(self, event_type: str, record: SessionRecord, *, at: int) -> list[dict[str, Any]]:
+        """Hook for events (a later issue records and delivers them here)."""
+        return []
+
+
+class Account:
+    """The public face of one account: ``sessions``, ``prices``, ``customers``."""
+
+    def __init__(self, world: World, state: AccountState) -> None:
+        self.world = world
+        self.state = state
+        self.sessions = SessionsAPI(world, state)
+        self.prices = PricesAPI(world, state)
+        self.customers = CustomersAPI(world, state)
+
+    @property
+    def id(self) -> str | None:
+        return self.state.account_id
+
+
+class SessionsAPI:
+    """Checkout Sessions of one account: the six endpoints, taking the SDK's keyword arguments.
+
+    Every method returns plain dicts identical to Stripe's JSON and raises
+    :class:`~fakecheckout.StripeError` subclasses as Stripe would answer.
+    https://docs.stripe.com/api/checkout/sessions
+    """
+
+    def __init__(self, world: World, state: AccountState) -> None:
+        self._world = world
+        self._state = state
+
+    def create(self, **params: Any) -> dict[str, Any]:
+        """``POST /v1/checkout/sessions``."""
+        world = self._world
+        with world.lock:
+            now = world._begin()
+            checked = validate("create", params)
+            expand = checked.pop("expand", [])
+            builder = Builder(world.ids, self._state.catalog, now)
+            record = builder.create(checked, seq=world._next_seq(), account=self._state.account_id)
+            result = self._render(record, expand)
+            self._state.sessions[record.id] = record
+            self._state.everything.add(record.key, record.id)
+            self._state.index(record)
+            world._schedule_expiry(record)
+            return result
+
+    def retrieve(self, id: str, **params: Any) -> dict[str, Any]:  # noqa: A002 - Stripe's name
+        """``GET /v1/checkout/sessions/{id}``; ``expand`` is the only parameter."""
+        with self._world.lock:
+            self._world._begin()
+            checked = validate("retrieve", params)
+            return self._render(self._get(id), checked.get("expand", []))
+
+    def update(self, id: str, **params: Any) -> dict[str, Any]:  # noqa: A002
+        """``POST /v1/checkout/sessions/{id}``: metadata, line items, shipping options, …"""
+        world = self._world
+        with world.lock:
+            now = world._begin()
+            checked = validate("update", params)
+            record = self._get(id)
+            expand = checked.pop("expand", [])
+            changes = Builder(world.ids, self._state.catalog, now).update(record, checked)
+            if expand:
+                self._render(record, expand)  # an impossible expand fails before any change
+            apply_update(record, changes)
+            return self._render(record, expand)
+
+    def list(self, **params: Any) -> dict[str, Any]:
+        """``GET /v1/checkout/sessions``: newest first, filtered, one page."""
+        with self._world.lock:
+            self._world._begin()
+            checked = validate("list", params)
+            request = PageRequest.from_params(checked)
+            expand = [_strip_data(path) for path in checked.get("expand", [])]
+            wanted = {
+                name: value
+                for name in EQUALITY_FILTERS
+                if (value := _filter_param(checked, name)) is not None
+            }
+            state = self._state
+            # Walk the smallest index that a filter selects; check the other filters per session.
+            candidates = [state.by_filter.get(item, _EMPTY_INDEX) for item in wanted.items()]
+            index = min(candidates, key=len) if candidates else state.everything
+
+            def matches(session_id: str) -> bool:
+                record = state.sessions[session_id]
+                return all(EQUALITY_FILTERS[n](record) == v for n, v in wanted.items())
+
+            ids, has_more = page(
+                index,
+                request,
+                key_of=self._key_of,
+                object_name="checkout.session",
+                created=CreatedRange.from_param(checked.get("created")),
+                matches=matches if len(wanted) > 1 else None,
+            )
+            data = [self._render(state.sessions[i], expand) for i in ids]
+            return envelope(data, has_more, SESSIONS_URL)
+
+    def expire(self, id: str, **params: Any) -> dict[str, Any]:  # noqa: A002
+        """``POST /v1/checkout/sessions/{id}/expire``: an ``open`` session becomes ``expired``."""
+        world = self._world
+        with world.lock:
+            now = world._begin()
+            checked = validate("expire", params)
+            record = self._get(id)
+            if record.status != "open":
+                raise errors.expire_not_open(record.status)
+            expand = checked.get("expand", [])
+            if expand:
+                self._render(record, expand)
+            world._finish(self._state, record, "expired", at=now)
+            return self._render(record, expand)
+
+    def list_line_items(self, id: str, **params: Any) -> dict[str, Any]:  # noqa: A002
+        """``GET /v1/checkout/sessions/{id}/line_items``, in the session's order."""
+        with self._world.lock:
+            self._world._begin()
+            checked = validate("list_line_items", params)
+            record = self._get(id)
+            request = PageRequest.from_params(checked)
+            for path in checked.get("expand", []):
+                _check_line_item_expand(path, prefix="data.")
+            return self._line_items_page(record, request)
+
+    # --- helpers (the lock is held) ---
+
+    def _get(self, session_id: str) -> SessionRecord:
+        record = self._state.sessions.get(session_id)
+        if record is None:
+            raise errors.no_such_session(session_id)
+        return record
+
+    def _key_of(self, session_id: str) -> tuple[int, int] | None:
+        record = self._state.sessions.get(session_id)
+        return None if record is None else record.key
+
+    def _line_items_page(self, record: SessionRecord, request: PageRequest) -> dict[str, Any]:
+        by_id = {item["id"]: item for item in record.line_items}
+        ids, has_more = page_in_order(
+            [item["id"] for item in record.line_items], request, object_name="line_item"
+        )
+        data = [render_line_item(by_id[i]) for i in ids]
+        return envelope(data, has_more, f"{SESSIONS_URL}/{record.id}/line_items")
+
+    def _render(self, record: SessionRecord, expand: list[str]) -> dict[str, Any]:
+        out = render(record)
+        for path in expand:
+            head, _, rest = path.partition(".")
+            if head == "line_items":
+                if rest:
+                    _check_line_item_expand(rest, prefix="")
+                out["line_items"] = self._line_items_page(
+                    record, PageRequest(limit=LINE_ITEMS_PREVIEW)
+                )
+            elif head in EXPANDABLE and not rest:
+                out[head] = self._expanded(head, out[head], path)
+            elif head in EXPANDABLE:
+                raise errors.expand_not_emulated(path)
+            else:
+                raise errors.cannot_expand(path)
+        return out
+
+    def _expanded(self, name: str, value: Any, path: str) -> Any:
+        if value is None or isinstance(value, dict):
+            return value
+        if name == "customer":
+            customer = self._state.catalog.customers.get(value)
+            if customer is not None:
+                return dict(customer)
+        raise errors.expand_not_emulated(path)
+
+
+_EMPTY_INDEX = SortedIndex()
+
+
+def _filter_param(params: dict[str, Any], name: str) -> str | None:
+    if name == "customer_details[email]":
+        details = params.get("customer_details")
+        return None if details is None else details.get("email")
+    value = params.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _strip_data(path: str) -> str:
+    """A list's ``expand`` paths name the objects under ``data.``."""
+    if not path.startswith("data."):
+        raise errors.cannot_expand(path)
+    return path[len("data.") :]
+
+
+def _check_line_item_expand(path: str, *, prefix: str) -> None:
+    """Line items carry their price already; deeper objects (products, …) are not modelled."""
+    if path == f"{prefix}price":
+        return
+    if path.startswith(f"{prefix}price."):
+        raise errors.expand_not_emulated(path)
+    raise errors.cannot_expand(path)
+
+
+class PricesAPI:
+    """Prices a line item can name by id: ``fake.prices.add(...)``."""
+
+    def __init__(self, world: World, state: AccountState) -> None:
+        self._world = world
+        self._state = state
+
+    def add(
+        self,
+        *,
+        id: str | None = None,  # noqa: A002 - Stripe's name
+        unit_amount: int,
+        currency: str,
+        product_name: str = "Test product",
+        recurring: dict[str, Any] | None = None,
+        lookup_key: str | None = None,
+    ) -> dict[str, Any]:
+        """Register a ``price`` (and its product) and return the Stripe ``price`` object.
+
+        ``recurring`` is ``{"interval": "month", "interval_count": 1}`` as in Stripe's API.
+        """
+        world = self._world
+        catalog = self._state.catalog
+        with world.lock:
+            now = world._begin()
+            if isinstance(unit_amount, bool) or not isinstance(unit_amount, int):
+                raise errors.invalid_integer("unit_amount", unit_amount)
+            if unit_amount < 0:
+                raise errors.value_too_small("unit_amount", 0)
+            if not isinstance(currency, str) or not is_supported(currency.lower()):
+                raise errors.invalid_currency("currency", str(currency), SUPPORTED)
+            if recurring is not None:
+                if not isinstance(recurring, dict):
+                    raise errors.invalid_hash("recurring")
+                if recurring.get("interval") not in ("day", "week", "month", "year"):
+                    raise errors.invalid_enum("recurring[interval]", ("day", "month", "week", "year"))
+            price_id = id if id is not None else world.ids.new("price_", 24)
+            if price_id in catalog.prices:
+                raise errors.already_exists("price", price_id, param="id")
+            if lookup_key is not None and lookup_key in catalog.lookup_keys:
+                raise errors.already_exists("price with lookup_key", lookup_key, param="lookup_key")
+            product = world.ids.new("prod_", 14)
+            price = price_object(
+                price_id=price_id,
+                created=now,
+                currency=currency.lower(),
+                product=product,
+                unit_amount=unit_amount,
+                recurring=recurring,
+                lookup_key=lookup_key,
+            )
+            catalog.prices[price_id] = price
+            catalog.products[product] = product_name
+            if lookup_key is not None:
+                catalog.lookup_keys[lookup_key] = price_id
+            return dict(price)
+
+
+class CustomersAPI:
+    """Customers a session can name: ``fake.customers.add(...)``."""
+
+    def __init__(self, world: World, state: AccountState) -> None:
+        self._world = world
+        self._state = state
+
+    def add(
+        self,
+        *,
+        id: str | None = None,  # noqa: A002 - Stripe's name
+        email: str | None = None,
+        name: str | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Register a ``customer`` and return the Stripe ``customer`` object."""
+        world = self._world
+        catalog = self._state.catalog
+        with world.lock:
+            now = world._begin()
+            customer_id = id if id is not None else world.ids.new("cus_", 14)
+            if customer_id in catalog.customers:
+                raise errors.already_exists("customer", customer_id, param="id")
+            customer = customer_object(
+                customer_id=customer_id,
+                created=now,
+                email=email,
+                name=name,
+                metadata=dict(metadata or {}),
+            )
+            catalog.customers[customer_id] = customer
+            return dict(customer)
