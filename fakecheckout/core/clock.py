@@ -43,10 +43,11 @@ class ManualClock:
 
     def advance(self, seconds: int | float | timedelta) -> None:
         """Move the clock by ``seconds`` (negative moves it back)."""
-        if isinstance(seconds, timedelta):
-            delta = seconds.total_seconds()
-        elif isinstance(seconds, (int, float)) and not isinstance(seconds, bool):
-            delta = float(seconds)
+        given: object = seconds  # checked at run time too: callers may not be type-checked
+        if isinstance(given, timedelta):
+            delta = given.total_seconds()
+        elif isinstance(given, (int, float)) and not isinstance(given, bool):
+            delta = float(given)
         else:
             raise TypeError(
                 f"advance() takes int, float or timedelta seconds, not {type(seconds).__name__}"
@@ -64,7 +65,8 @@ class ManualClock:
         return f"ManualClock({self.now()})"
 
 
-def _to_seconds(when: int | float | datetime, name: str) -> float:
+def _to_seconds(given: int | float | datetime, name: str) -> float:
+    when: object = given
     if isinstance(when, datetime):
         if when.tzinfo is None or when.tzinfo.utcoffset(when) is None:
             raise ValueError(f"{name} must be an aware datetime (with tzinfo), not a naive one")

@@ -98,7 +98,9 @@ class APIError(StripeError):
 # --- objects that do not exist ------------------------------------------------------------------
 
 
-def no_such_object(object_name: str, object_id: str, *, param: str, status: int = 404) -> StripeError:
+def no_such_object(
+    object_name: str, object_id: str, *, param: str, status: int = 404
+) -> StripeError:
     """``No such checkout.session: 'cs_…'``; 404 for a path id, 400 for an id inside parameters.
 
     Divergence: ``param`` is ``session`` for a path id, which Stripe does not document (unverified).
@@ -239,9 +241,7 @@ def value_too_large(name: str, maximum: int) -> StripeError:
 
 def string_too_long(name: str, maximum: int) -> StripeError:
     """Unverified wording."""
-    return InvalidRequestError(
-        f"Invalid {name}: must be at most {maximum} characters", param=name
-    )
+    return InvalidRequestError(f"Invalid {name}: must be at most {maximum} characters", param=name)
 
 
 def both_cursors() -> StripeError:
@@ -560,7 +560,6 @@ def _or_list(values: Iterable[str]) -> str:
     if len(items) <= 2:
         return " or ".join(items)
     return ", ".join(items[:-1]) + ", or " + items[-1]
-
 
 
 def _show(raw: object) -> str:

@@ -29,6 +29,8 @@ class IdFactory:
         # Real test-mode session ids start "cs_test_a1" or "cs_test_b1"; keep that look.
         with self._lock:
             head = self._random.choice("ab") + "1"
-            return "cs_test_" + head + "".join(
-                self._random.choices(BASE62, k=SESSION_ID_RANDOM_LENGTH - 2)
+            return (
+                "cs_test_"
+                + head
+                + "".join(self._random.choices(BASE62, k=SESSION_ID_RANDOM_LENGTH - 2))
             )

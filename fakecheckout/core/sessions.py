@@ -134,7 +134,14 @@ ECHOED = (
 )
 
 #: Fields holding an id of another object, which ``expand`` could turn into that object.
-EXPANDABLE = ("customer", "invoice", "payment_intent", "payment_link", "setup_intent", "subscription")
+EXPANDABLE = (
+    "customer",
+    "invoice",
+    "payment_intent",
+    "payment_link",
+    "setup_intent",
+    "subscription",
+)
 
 FIELD_ORDER = ("id", "object") + tuple(
     sorted((set(TEMPLATE) | set(OPTIONAL_FIELDS)) - {"id", "object"})
@@ -586,7 +593,9 @@ class Builder:
             prefix = f"shipping_options[{index}]"
             if "shipping_rate" in entry:
                 raise errors.no_such_object(
-                    "shipping_rate", entry["shipping_rate"], param=f"{prefix}[shipping_rate]",
+                    "shipping_rate",
+                    entry["shipping_rate"],
+                    param=f"{prefix}[shipping_rate]",
                     status=400,
                 )
             data = entry.get("shipping_rate_data")
@@ -619,8 +628,9 @@ class Builder:
         if "line_items" in params:
             if record.get("mode") == "setup":
                 raise errors.not_allowed_with("line_items", "in `setup` mode")
-            items = self.line_items(params["line_items"], mode=record.get("mode"),
-                                    existing=record.line_items)
+            items = self.line_items(
+                params["line_items"], mode=record.get("mode"), existing=record.line_items
+            )
             if not items:
                 raise errors.missing_parameter("line_items")
             self._check_line_item_kinds(items, record.get("mode"))
@@ -752,7 +762,9 @@ def custom_field(given: dict[str, Any]) -> dict[str, Any]:
     if kind == "dropdown":
         out["dropdown"] = {
             "default_value": spec.get("default_value"),
-            "options": [{"label": o["label"], "value": o["value"]} for o in spec.get("options", [])],
+            "options": [
+                {"label": o["label"], "value": o["value"]} for o in spec.get("options", [])
+            ],
             "value": None,
         }
     else:

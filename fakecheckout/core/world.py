@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import errors
@@ -93,7 +93,8 @@ class World:
 
     def account(self, account_id: str) -> Account:
         """The namespace of a connected account (what ``Stripe-Account: acct_…`` selects)."""
-        if not isinstance(account_id, str) or not account_id.startswith("acct_"):
+        given: object = account_id
+        if not isinstance(given, str) or not given.startswith("acct_"):
             raise ValueError(f"connected account ids start with 'acct_', not {account_id!r}")
         return self._account(account_id)
 
@@ -148,7 +149,9 @@ class World:
         state.reindex(record, before)
         return self._record_event(f"checkout.session.{status}", record, at=at)
 
-    def _record_event(self, event_type: str, record: SessionRecord, *, at: int) -> list[dict[str, Any]]:
+    def _record_event(
+        self, event_type: str, record: SessionRecord, *, at: int
+    ) -> list[dict[str, Any]]:
         """Hook for events (a later issue records and delivers them here)."""
         return []
 
@@ -295,7 +298,7 @@ class SessionsAPI:
         data = [render_line_item(by_id[i]) for i in ids]
         return envelope(data, has_more, f"{SESSIONS_URL}/{record.id}/line_items")
 
-    def _render(self, record: SessionRecord, expand: list[str]) -> dict[str, Any]:
+    def _render(self, record: SessionRecord, expand: Sequence[str]) -> dict[str, Any]:
         out = render(record)
         for path in expand:
             head, _, rest = path.partition(".")
@@ -375,17 +378,22 @@ class PricesAPI:
         catalog = self._state.catalog
         with world.lock:
             now = world._begin()
-            if isinstance(unit_amount, bool) or not isinstance(unit_amount, int):
-                raise errors.invalid_integer("unit_amount", unit_amount)
-            if unit_amount < 0:
+            amount: object = unit_amount  # a direct call may pass anything
+            if isinstance(amount, bool) or not isinstance(amount, int):
+                raise errors.invalid_integer("unit_amount", amount)
+            if amount < 0:
                 raise errors.value_too_small("unit_amount", 0)
-            if not isinstance(currency, str) or not is_supported(currency.lower()):
-                raise errors.invalid_currency("currency", str(currency), SUPPORTED)
-            if recurring is not None:
-                if not isinstance(recurring, dict):
+            code: object = currency
+            if not isinstance(code, str) or not is_supported(code.lower()):
+                raise errors.invalid_currency("currency", str(code), SUPPORTED)
+            given: object = recurring
+            if given is not None:
+                if not isinstance(given, dict):
                     raise errors.invalid_hash("recurring")
-                if recurring.get("interval") not in ("day", "week", "month", "year"):
-                    raise errors.invalid_enum("recurring[interval]", ("day", "month", "week", "year"))
+                if given.get("interval") not in ("day", "week", "month", "year"):
+                    raise errors.invalid_enum(
+                        "recurring[interval]", ("day", "month", "week", "year")
+                    )
             price_id = id if id is not None else world.ids.new("price_", 24)
             if price_id in catalog.prices:
                 raise errors.already_exists("price", price_id, param="id")

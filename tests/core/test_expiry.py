@@ -35,7 +35,9 @@ def test_expiry_is_final_when_the_clock_moves_back(world: World, clock: ManualCl
     assert world.sessions.retrieve(session["id"])["status"] == "expired"
 
 
-def test_advancing_the_clock_alone_changes_nothing_until_an_operation(world: World, clock: ManualClock) -> None:
+def test_advancing_the_clock_alone_changes_nothing_until_an_operation(
+    world: World, clock: ManualClock
+) -> None:
     session = world.sessions.create(**payment_params(expires_at=START + 1800))
     clock.advance(3600)
     clock.set(START)  # back before expires_at: no operation ran while it was due

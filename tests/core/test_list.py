@@ -20,7 +20,12 @@ def create_many(world: World, clock: ManualClock, count: int, step: int = 1) -> 
 
 def test_list_envelope_has_object_url_and_has_more(world: World) -> None:
     listing = world.sessions.list()
-    assert listing == {"object": "list", "data": [], "has_more": False, "url": "/v1/checkout/sessions"}
+    assert listing == {
+        "object": "list",
+        "data": [],
+        "has_more": False,
+        "url": "/v1/checkout/sessions",
+    }
 
 
 def test_list_is_newest_first(world: World, clock: ManualClock) -> None:
@@ -28,7 +33,9 @@ def test_list_is_newest_first(world: World, clock: ManualClock) -> None:
     assert [s["id"] for s in world.sessions.list()["data"]] == ids[::-1]
 
 
-def test_sessions_created_in_the_same_second_list_later_created_first(world: World, clock: ManualClock) -> None:
+def test_sessions_created_in_the_same_second_list_later_created_first(
+    world: World, clock: ManualClock
+) -> None:
     ids = create_many(world, clock, 3, step=0)
     assert [s["id"] for s in world.sessions.list()["data"]] == ids[::-1]
 
@@ -47,7 +54,9 @@ def test_starting_after_continues_with_older_sessions(world: World, clock: Manua
     assert page["has_more"] is True
 
 
-def test_ending_before_returns_the_newer_sessions_nearest_the_cursor(world: World, clock: ManualClock) -> None:
+def test_ending_before_returns_the_newer_sessions_nearest_the_cursor(
+    world: World, clock: ManualClock
+) -> None:
     ids = create_many(world, clock, 5)
     page = world.sessions.list(limit=2, ending_before=ids[1])
     assert [s["id"] for s in page["data"]] == [ids[3], ids[2]]
@@ -61,10 +70,13 @@ def test_has_more_is_false_on_the_last_page(world: World, clock: ManualClock) ->
     assert page["has_more"] is False
 
 
-@pytest.mark.parametrize(("limit", "message"), [
-    (0, "This value must be greater than or equal to 1."),
-    (101, "This value must be less than or equal to 100."),
-])
+@pytest.mark.parametrize(
+    ("limit", "message"),
+    [
+        (0, "This value must be greater than or equal to 1."),
+        (101, "This value must be less than or equal to 100."),
+    ],
+)
 def test_limit_out_of_range_is_refused(world: World, limit: int, message: str) -> None:
     with pytest.raises(InvalidRequestError) as caught:
         world.sessions.list(limit=limit)
@@ -74,7 +86,10 @@ def test_limit_out_of_range_is_refused(world: World, limit: int, message: str) -
 def test_limit_that_is_not_an_integer_is_refused(world: World) -> None:
     with pytest.raises(InvalidRequestError) as caught:
         world.sessions.list(limit="ten")
-    assert (caught.value.code, caught.value.message) == ("parameter_invalid_integer", "Invalid integer: ten")
+    assert (caught.value.code, caught.value.message) == (
+        "parameter_invalid_integer",
+        "Invalid integer: ten",
+    )
 
 
 def test_both_cursors_are_refused(world: World, clock: ManualClock) -> None:

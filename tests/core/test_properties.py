@@ -28,7 +28,9 @@ def populate(gaps: list[int]) -> tuple[World, list[str]]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(gaps=steps, limit=st.integers(1, 12))
-def test_walking_forward_yields_every_session_once_newest_first(gaps: list[int], limit: int) -> None:
+def test_walking_forward_yields_every_session_once_newest_first(
+    gaps: list[int], limit: int
+) -> None:
     world, ids = populate(gaps)
     seen: list[str] = []
     params: dict[str, Any] = {"limit": limit}
@@ -75,7 +77,9 @@ class ExpiryMachine(RuleBasedStateMachine):
     @rule(lifetime=st.integers(1800, 86400))
     def create(self, lifetime: int) -> None:
         self.operation_ran()
-        session = self.world.sessions.create(**payment_params(expires_at=self.clock.now() + lifetime))
+        session = self.world.sessions.create(
+            **payment_params(expires_at=self.clock.now() + lifetime)
+        )
         self.expires[session["id"]] = session["expires_at"]
 
     @rule(seconds=st.integers(-90_000, 90_000))

@@ -14,7 +14,9 @@ from fakecheckout.core.world import World
 
 from .conftest import payment_params, shirt
 
-SCHEMA = json.loads((Path(__file__).parent.parent / "fixtures" / "checkout.session.schema.json").read_text())
+SCHEMA = json.loads(
+    (Path(__file__).parent.parent / "fixtures" / "checkout.session.schema.json").read_text()
+)
 VALIDATOR = Draft202012Validator(SCHEMA)
 ITEM_VALIDATOR = Draft202012Validator({**SCHEMA["$defs"]["item"], "$defs": SCHEMA["$defs"]})
 
@@ -35,23 +37,45 @@ def sessions_of_every_kind(world: World, clock: ManualClock) -> list[dict[str, A
         world.sessions.create(**payment_params()),
         world.sessions.create(**payment_params(expand=["line_items"], metadata={"k": "v"})),
         world.sessions.create(mode="setup", currency="usd", success_url="https://e.com/ok"),
-        world.sessions.create(mode="subscription", line_items=[{"price": monthly["id"], "quantity": 1}],
-                              customer=customer["id"]),
-        world.sessions.create(mode="payment", line_items=[shirt()], ui_mode="embedded_page",
-                              return_url="https://e.com/return"),
-        world.sessions.create(**payment_params(
-            shipping_options=[{"shipping_rate_data": {"display_name": "Post", "type": "fixed_amount",
-                                                      "fixed_amount": {"amount": 500, "currency": "usd"}}}],
-            automatic_tax={"enabled": True},
-            custom_fields=[{"key": "size", "label": {"type": "custom", "custom": "Size"}, "type": "dropdown",
-                            "dropdown": {"options": [{"label": "S", "value": "s"}]}}],
-            custom_text={"submit": {"message": "Thanks"}},
-            consent_collection={"terms_of_service": "required"},
-            phone_number_collection={"enabled": True},
-            tax_id_collection={"enabled": True},
-            invoice_creation={"enabled": True, "invoice_data": {"description": "Order"}},
-            after_expiration={"recovery": {"enabled": True}},
-        )),
+        world.sessions.create(
+            mode="subscription",
+            line_items=[{"price": monthly["id"], "quantity": 1}],
+            customer=customer["id"],
+        ),
+        world.sessions.create(
+            mode="payment",
+            line_items=[shirt()],
+            ui_mode="embedded_page",
+            return_url="https://e.com/return",
+        ),
+        world.sessions.create(
+            **payment_params(
+                shipping_options=[
+                    {
+                        "shipping_rate_data": {
+                            "display_name": "Post",
+                            "type": "fixed_amount",
+                            "fixed_amount": {"amount": 500, "currency": "usd"},
+                        }
+                    }
+                ],
+                automatic_tax={"enabled": True},
+                custom_fields=[
+                    {
+                        "key": "size",
+                        "label": {"type": "custom", "custom": "Size"},
+                        "type": "dropdown",
+                        "dropdown": {"options": [{"label": "S", "value": "s"}]},
+                    }
+                ],
+                custom_text={"submit": {"message": "Thanks"}},
+                consent_collection={"terms_of_service": "required"},
+                phone_number_collection={"enabled": True},
+                tax_id_collection={"enabled": True},
+                invoice_creation={"enabled": True, "invoice_data": {"description": "Order"}},
+                after_expiration={"recovery": {"enabled": True}},
+            )
+        ),
     ]
     made.append(world.sessions.expire(made[0]["id"]))
     return made
@@ -76,9 +100,19 @@ def test_line_items_match_the_item_schema(world: World) -> None:
 
 
 def test_shipping_option_adds_to_the_total(world: World) -> None:
-    session = world.sessions.create(**payment_params(shipping_options=[
-        {"shipping_rate_data": {"display_name": "Post", "type": "fixed_amount",
-                                "fixed_amount": {"amount": 500, "currency": "usd"}}}]))
+    session = world.sessions.create(
+        **payment_params(
+            shipping_options=[
+                {
+                    "shipping_rate_data": {
+                        "display_name": "Post",
+                        "type": "fixed_amount",
+                        "fixed_amount": {"amount": 500, "currency": "usd"},
+                    }
+                }
+            ]
+        )
+    )
     assert session["amount_subtotal"] == 1500
     assert session["amount_total"] == 2000
     assert session["total_details"]["amount_shipping"] == 500

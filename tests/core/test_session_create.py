@@ -143,7 +143,9 @@ def test_registered_price_is_used_by_id(world: World) -> None:
 
 def test_unknown_price_is_a_400_naming_the_line_item(world: World) -> None:
     with pytest.raises(InvalidRequestError) as caught:
-        world.sessions.create(mode="payment", line_items=[shirt(), {"price": "price_nope", "quantity": 1}])
+        world.sessions.create(
+            mode="payment", line_items=[shirt(), {"price": "price_nope", "quantity": 1}]
+        )
     error = caught.value
     assert error.http_status == 400
     assert error.code == "resource_missing"
@@ -167,7 +169,9 @@ def test_subscription_mode_needs_a_recurring_price(world: World) -> None:
 
 def test_subscription_with_a_recurring_price_is_created(world: World) -> None:
     price = world.prices.add(unit_amount=500, currency="usd", recurring={"interval": "month"})
-    session = world.sessions.create(mode="subscription", line_items=[{"price": price["id"], "quantity": 1}])
+    session = world.sessions.create(
+        mode="subscription", line_items=[{"price": price["id"], "quantity": 1}]
+    )
     assert session["mode"] == "subscription"
     assert session["amount_total"] == 500
     assert session["invoice_creation"] is None
@@ -190,7 +194,9 @@ def test_line_items_need_a_quantity(world: World) -> None:
     with pytest.raises(InvalidRequestError) as caught:
         world.sessions.create(
             mode="payment",
-            line_items=[{"price_data": {"currency": "usd", "unit_amount": 1, "product_data": {"name": "x"}}}],
+            line_items=[
+                {"price_data": {"currency": "usd", "unit_amount": 1, "product_data": {"name": "x"}}}
+            ],
         )
     assert caught.value.param == "line_items[0][quantity]"
 

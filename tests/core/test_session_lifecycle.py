@@ -40,7 +40,9 @@ def test_expand_of_an_unknown_path_is_refused(world: World) -> None:
 
 def test_expand_of_a_null_expandable_field_keeps_it_null(world: World) -> None:
     session = world.sessions.create(**payment_params())
-    assert world.sessions.retrieve(session["id"], expand=["payment_intent"])["payment_intent"] is None
+    assert (
+        world.sessions.retrieve(session["id"], expand=["payment_intent"])["payment_intent"] is None
+    )
 
 
 def test_expand_of_an_id_the_fake_does_not_model_is_refused(world: World) -> None:
