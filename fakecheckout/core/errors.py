@@ -438,6 +438,15 @@ def update_not_open(status: str) -> StripeError:
     )
 
 
+def no_pending_async_payment(status: str, payment_status: str | None) -> StripeError:
+    """fakecheckout's own operation: only a complete, unpaid session awaits an async payment."""
+    return InvalidRequestError(
+        "Only Checkout Sessions with a status of `complete` and a payment_status of `unpaid` have "
+        f"a delayed payment to settle. This Checkout Session has a status of `{status}` and a "
+        f"payment_status of `{payment_status}`."
+    )
+
+
 def cannot_expand(path: str) -> StripeError:
     """Unverified wording."""
     return InvalidRequestError(f"This property cannot be expanded ({path}).", param="expand")

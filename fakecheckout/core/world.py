@@ -9,13 +9,16 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from . import errors
 from .catalog import Catalog, customer_object, price_object
 from .clock import Clock, SystemClock
 from .currencies import SUPPORTED, is_supported
+from .events import EventRecord, EventStore, pack, type_matcher
 from .ids import IdFactory
 from .pagination import CreatedRange, PageRequest, SortedIndex, envelope, page, page_in_order
 from .params import validate
@@ -24,9 +27,11 @@ from .sessions import (
     Builder,
     SessionRecord,
     apply_update,
+    customer_details,
     render,
     render_line_item,
 )
+from .webhooks import Webhooks
 
 SESSIONS_URL = "/v1/checkout/sessions"
 LINE_ITEMS_PREVIEW = 10
@@ -52,6 +57,7 @@ class AccountState:
         self.everything = SortedIndex()
         self.by_filter: dict[tuple[str, str], SortedIndex] = {}
         self.catalog = Catalog()
+        self.events = EventStore()
 
     def index(self, record: SessionRecord) -> dict[str, str | None]:
         """Add ``record`` to the list indexes; returns the filter values it was indexed under."""
@@ -86,10 +92,16 @@ class World:
         self._seq = itertools.count(1)
         self._accounts: dict[str | None, Account] = {}
         self._expiry: list[tuple[int, int, str | None, str]] = []
+        self._outbox: deque[EventRecord] = deque()
+        self._delivery_lock = threading.Lock()
+        self._delivering: int | None = None
+        self._request = threading.local()
+        self.webhooks = Webhooks(secret="whsec_" + self.ids.new("", 32))
         platform = self._account(None)
         self.sessions = platform.sessions
         self.prices = platform.prices
         self.customers = platform.customers
+        self.events = platform.events
 
     def account(self, account_id: str) -> Account:
         """The namespace of a connected account (what ``Stripe-Account: acct_…`` selects)."""
@@ -111,25 +123,52 @@ class World:
 
     def settle(self) -> list[dict[str, Any]]:
         """Settle due time-based expiries now; returns the events they produced."""
-        with self.lock:
-            return self._settle(self.clock.now())
+        with self._operation() as now:
+            del now  # _operation settled already; collect what it produced
+            produced = self._last_settled
+        return [event.render() for event in produced]
 
-    # --- inside an operation (the lock is held) ---
+    @contextmanager
+    def request_context(self, request_id: str, idempotency_key: str | None) -> Iterator[None]:
+        """Events recorded inside name this request (the HTTP door wraps each request in it)."""
+        self._request.current = (request_id, idempotency_key)
+        try:
+            yield
+        finally:
+            self._request.current = None
 
-    def _begin(self) -> int:
-        now = self.clock.now()
-        self._settle(now)
-        return now
+    # --- operations ---
 
-    def _settle(self, now: int) -> list[dict[str, Any]]:
-        produced: list[dict[str, Any]] = []
+    @contextmanager
+    def _operation(self) -> Iterator[int]:
+        """Hold the lock, read the clock once, settle due expiries; deliver events afterwards."""
+        try:
+            with self.lock:
+                now = self.clock.now()
+                self._last_settled = self._settle(now)
+                yield now
+        finally:
+            self._deliver_outbox()
+
+    def _settle(self, now: int) -> list[EventRecord]:
+        produced: list[EventRecord] = []
         heap = self._expiry
         while heap and heap[0][0] <= now:
             expires_at, _, account_id, session_id = heapq.heappop(heap)
             state = self._accounts[account_id].state
             record = state.sessions[session_id]
             if record.status == "open":
-                produced.extend(self._finish(state, record, "expired", at=expires_at))
+                # A time-based expiry happened at expires_at, whatever request noticed it.
+                produced.append(
+                    self._change(
+                        state,
+                        record,
+                        {"status": "expired"},
+                        "expired",
+                        at=expires_at,
+                        by_request=False,
+                    )
+                )
         return produced
 
     def _next_seq(self) -> int:
@@ -140,20 +179,61 @@ class World:
             self._expiry, (record.fields["expires_at"], record.seq, record.account, record.id)
         )
 
-    def _finish(
-        self, state: AccountState, record: SessionRecord, status: str, *, at: int
-    ) -> list[dict[str, Any]]:
-        """Move an open session to ``complete`` or ``expired``; returns the events recorded."""
+    def _change(
+        self,
+        state: AccountState,
+        record: SessionRecord,
+        fields: dict[str, Any],
+        event: str,
+        *,
+        at: int,
+        by_request: bool = True,
+    ) -> EventRecord:
+        """Apply a state change to ``record``, keep the list indexes right, record the event."""
         before = state.filter_values(record)
-        record.fields["status"] = status
+        record.fields.update(fields)
         state.reindex(record, before)
-        return self._record_event(f"checkout.session.{status}", record, at=at)
+        current = getattr(self._request, "current", None) if by_request else None
+        request_id, idempotency_key = current if current is not None else (None, None)
+        subscribers = self.webhooks.subscribed
+        recorded = EventRecord(
+            id=self.ids.new("evt_", 24),
+            seq=self._next_seq(),
+            type=f"checkout.session.{event}",
+            created=at,
+            account=state.account_id,
+            data=pack(render(record)),
+            request_id=request_id,
+            idempotency_key=idempotency_key,
+            pending_webhooks=subscribers,
+        )
+        state.events.add(recorded)
+        if subscribers:
+            self._outbox.append(recorded)
+        return recorded
 
-    def _record_event(
-        self, event_type: str, record: SessionRecord, *, at: int
-    ) -> list[dict[str, Any]]:
-        """Hook for events (a later issue records and delivers them here)."""
-        return []
+    def _deliver_outbox(self) -> None:
+        """Deliver recorded events in order, outside the world's lock, one deliverer at a time.
+
+        A thread that finds another one delivering leaves its events to it: the deliverer looks at
+        the outbox again after letting go, so no event is stranded and none waits on a callback.
+        """
+        if self._delivering == threading.get_ident():
+            return  # a webhook callback called the fake: the outer loop delivers what it adds
+        while self._outbox:
+            if not self._delivery_lock.acquire(blocking=False):
+                return
+            try:
+                self._delivering = threading.get_ident()
+                while True:
+                    with self.lock:
+                        if not self._outbox:
+                            break
+                        event = self._outbox.popleft()
+                    self.webhooks.deliver(event.render())
+            finally:
+                self._delivering = None
+                self._delivery_lock.release()
 
 
 class Account:
@@ -165,6 +245,7 @@ class Account:
         self.sessions = SessionsAPI(world, state)
         self.prices = PricesAPI(world, state)
         self.customers = CustomersAPI(world, state)
+        self.events = EventsAPI(world, state)
 
     @property
     def id(self) -> str | None:
@@ -183,11 +264,10 @@ class SessionsAPI:
         self._world = world
         self._state = state
 
-    def create(self, **params: Any) -> dict[str, Any]:
+    def create(self, /, **params: Any) -> dict[str, Any]:
         """``POST /v1/checkout/sessions``."""
         world = self._world
-        with world.lock:
-            now = world._begin()
+        with world._operation() as now:
             checked = validate("create", params)
             expand = checked.pop("expand", [])
             builder = Builder(world.ids, self._state.catalog, now)
@@ -199,18 +279,16 @@ class SessionsAPI:
             world._schedule_expiry(record)
             return result
 
-    def retrieve(self, id: str, **params: Any) -> dict[str, Any]:  # noqa: A002 - Stripe's name
+    def retrieve(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002 - Stripe's name
         """``GET /v1/checkout/sessions/{id}``; ``expand`` is the only parameter."""
-        with self._world.lock:
-            self._world._begin()
+        with self._world._operation():
             checked = validate("retrieve", params)
             return self._render(self._get(id), checked.get("expand", []))
 
-    def update(self, id: str, **params: Any) -> dict[str, Any]:  # noqa: A002
+    def update(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002
         """``POST /v1/checkout/sessions/{id}``: metadata, line items, shipping options, …"""
         world = self._world
-        with world.lock:
-            now = world._begin()
+        with world._operation() as now:
             checked = validate("update", params)
             record = self._get(id)
             expand = checked.pop("expand", [])
@@ -220,10 +298,9 @@ class SessionsAPI:
             apply_update(record, changes)
             return self._render(record, expand)
 
-    def list(self, **params: Any) -> dict[str, Any]:
+    def list(self, /, **params: Any) -> dict[str, Any]:
         """``GET /v1/checkout/sessions``: newest first, filtered, one page."""
-        with self._world.lock:
-            self._world._begin()
+        with self._world._operation():
             checked = validate("list", params)
             request = PageRequest.from_params(checked)
             expand = [_strip_data(path) for path in checked.get("expand", [])]
@@ -252,11 +329,10 @@ class SessionsAPI:
             data = [self._render(state.sessions[i], expand) for i in ids]
             return envelope(data, has_more, SESSIONS_URL)
 
-    def expire(self, id: str, **params: Any) -> dict[str, Any]:  # noqa: A002
+    def expire(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002
         """``POST /v1/checkout/sessions/{id}/expire``: an ``open`` session becomes ``expired``."""
         world = self._world
-        with world.lock:
-            now = world._begin()
+        with world._operation() as now:
             checked = validate("expire", params)
             record = self._get(id)
             if record.status != "open":
@@ -264,13 +340,90 @@ class SessionsAPI:
             expand = checked.get("expand", [])
             if expand:
                 self._render(record, expand)
-            world._finish(self._state, record, "expired", at=now)
+            world._change(self._state, record, {"status": "expired"}, "expired", at=now)
             return self._render(record, expand)
 
-    def list_line_items(self, id: str, **params: Any) -> dict[str, Any]:  # noqa: A002
+    def complete(
+        self,
+        id: str,  # noqa: A002
+        /,
+        *,
+        payment_status: str | None = None,
+        customer_details: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Simulate the customer finishing the hosted page: an ``open`` session becomes ``complete``.
+
+        ``payment_status`` defaults to ``paid`` (``no_payment_required`` in setup mode);
+        ``"unpaid"`` models a delayed payment method, settled later by
+        :meth:`settle_async_payment`. Records ``checkout.session.completed``.
+        Not a Stripe API endpoint: Stripe completes sessions when a customer pays.
+        """
+        world = self._world
+        with world._operation() as now:
+            record = self._get(id)
+            if record.status != "open":
+                raise errors.complete_not_open(record.status)
+            mode = record.get("mode")
+            allowed = (
+                ("no_payment_required",)
+                if mode == "setup"
+                else ("paid", "unpaid", "no_payment_required")
+            )
+            status = payment_status or allowed[0]
+            if status not in allowed:
+                raise errors.invalid_enum("payment_status", allowed)
+            details = _completed_details(record, customer_details)
+            fields: dict[str, Any] = {
+                "status": "complete",
+                "payment_status": status,
+                "customer_details": details,
+            }
+            catalog = self._state.catalog
+            customer_id = record.get("customer")
+            creates_customer = mode == "subscription" or record.get("customer_creation") == "always"
+            if customer_id is None and creates_customer:
+                customer_id = world.ids.new("cus_", 14)
+                catalog.customers[customer_id] = customer_object(
+                    customer_id=customer_id,
+                    created=now,
+                    email=details["email"],
+                    name=details["name"],
+                    metadata={},
+                )
+                fields["customer"] = customer_id
+            if mode == "payment":
+                fields["payment_intent"] = world.ids.new("pi_", 24)
+            elif mode == "subscription":
+                fields["subscription"] = world.ids.new("sub_", 24)
+                fields["invoice"] = world.ids.new("in_", 24)
+            world._change(self._state, record, fields, "completed", at=now)
+            return self._render(record, [])
+
+    def settle_async_payment(self, id: str, /, *, succeeded: bool = True) -> dict[str, Any]:  # noqa: A002
+        """Settle the delayed payment of a session completed with ``payment_status="unpaid"``.
+
+        Success makes it ``paid`` and records ``checkout.session.async_payment_succeeded``; failure
+        leaves it ``unpaid`` and records ``checkout.session.async_payment_failed``.
+        """
+        world = self._world
+        with world._operation() as now:
+            record = self._get(id)
+            if (
+                record.status != "complete"
+                or record.get("payment_status") != "unpaid"
+                or record.get("_async_settled")
+            ):
+                raise errors.no_pending_async_payment(record.status, record.get("payment_status"))
+            fields: dict[str, Any] = {"_async_settled": True}
+            if succeeded:
+                fields["payment_status"] = "paid"
+            event = "async_payment_succeeded" if succeeded else "async_payment_failed"
+            world._change(self._state, record, fields, event, at=now)
+            return self._render(record, [])
+
+    def list_line_items(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002
         """``GET /v1/checkout/sessions/{id}/line_items``, in the session's order."""
-        with self._world.lock:
-            self._world._begin()
+        with self._world._operation():
             checked = validate("list_line_items", params)
             record = self._get(id)
             request = PageRequest.from_params(checked)
@@ -353,6 +506,68 @@ def _check_line_item_expand(path: str, *, prefix: str) -> None:
     raise errors.cannot_expand(path)
 
 
+def _completed_details(record: SessionRecord, given: dict[str, Any] | None) -> dict[str, Any]:
+    """``customer_details`` of a completed session: the argument, else what the session knew."""
+    known = record.get("customer_details") or customer_details(email=record.get("customer_email"))
+    details = dict(known)
+    for name, value in (given or {}).items():
+        if name not in details:
+            raise errors.unknown_parameter(f"customer_details[{name}]")
+        details[name] = value
+    return details
+
+
+class EventsAPI:
+    """The events of one account: ``fake.events`` and ``/v1/events``.
+    https://docs.stripe.com/api/events
+    """
+
+    def __init__(self, world: World, state: AccountState) -> None:
+        self._world = world
+        self._state = state
+
+    def retrieve(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002
+        """``GET /v1/events/{id}``."""
+        with self._world._operation():
+            validate("events.retrieve", params)
+            event = self._state.events.by_id.get(id)
+            if event is None:
+                raise errors.no_such_event(id)
+            return event.render()
+
+    def list(self, /, **params: Any) -> dict[str, Any]:
+        """``GET /v1/events``: newest first; ``type`` takes a ``checkout.session.*`` wildcard."""
+        with self._world._operation():
+            checked = validate("events.list", params)
+            request = PageRequest.from_params(checked)
+            store = self._state.events
+            if "type" in checked and "types" in checked:
+                raise errors.only_one_of("type", "types")
+            exact, prefix = type_matcher(checked["type"]) if "type" in checked else (None, None)
+            types = set(checked.get("types", []))
+            index = (
+                store.by_type.get(exact, _EMPTY_INDEX) if exact is not None else store.everything
+            )
+
+            def matches(event_id: str) -> bool:
+                event_type = store.by_id[event_id].type
+                if prefix is not None and not event_type.startswith(prefix):
+                    return False
+                return not types or event_type in types
+
+            ids, has_more = page(
+                index,
+                request,
+                key_of=lambda event_id: (
+                    store.by_id[event_id].key if event_id in store.by_id else None
+                ),
+                object_name="event",
+                created=CreatedRange.from_param(checked.get("created")),
+                matches=matches if prefix is not None or types else None,
+            )
+            return envelope([store.by_id[i].render() for i in ids], has_more, "/v1/events")
+
+
 class PricesAPI:
     """Prices a line item can name by id: ``fake.prices.add(...)``."""
 
@@ -376,8 +591,7 @@ class PricesAPI:
         """
         world = self._world
         catalog = self._state.catalog
-        with world.lock:
-            now = world._begin()
+        with world._operation() as now:
             amount: object = unit_amount  # a direct call may pass anything
             if isinstance(amount, bool) or not isinstance(amount, int):
                 raise errors.invalid_integer("unit_amount", amount)
@@ -434,8 +648,7 @@ class CustomersAPI:
         """Register a ``customer`` and return the Stripe ``customer`` object."""
         world = self._world
         catalog = self._state.catalog
-        with world.lock:
-            now = world._begin()
+        with world._operation() as now:
             customer_id = id if id is not None else world.ids.new("cus_", 14)
             if customer_id in catalog.customers:
                 raise errors.already_exists("customer", customer_id, param="id")

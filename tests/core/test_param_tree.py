@@ -58,8 +58,17 @@ def test_generated_module_says_it_is_generated_and_how():
     assert "python scripts/generate_param_tree.py" in head
 
 
-def test_tree_has_the_six_endpoints():
-    assert set(ENDPOINTS) == {"create", "update", "list", "retrieve", "expire", "list_line_items"}
+def test_tree_has_the_six_session_endpoints_and_the_event_ones():
+    assert set(ENDPOINTS) == {
+        "create",
+        "update",
+        "list",
+        "retrieve",
+        "expire",
+        "list_line_items",
+        "events.list",
+        "events.retrieve",
+    }
 
 
 def test_request_options_are_not_parameters():

@@ -1,0 +1,140 @@
+"""The ``requests`` front door: calls to ``api.stripe.com`` go to a fake, through ``responses``.
+
+While started, a private ``responses.RequestsMock`` patches ``requests.adapters.HTTPAdapter.send``.
+Every request whose host is exactly ``api.stripe.com`` (any scheme, port, method and path) is
+answered by the fake's ``handle``; every other request passes through to the ``send`` that was
+in place when ``start()`` ran: the network, or an outer ``responses`` mock (a user's
+``@responses.activate``) or an outer fake, so those keep working inside.
+
+- Only ``api.stripe.com`` is intercepted, even if ``stripe.api_base`` points elsewhere (a user who
+  changed it wants another server); ``files.stripe.com`` and ``connect.stripe.com`` are not
+  emulated and pass through.
+- A ``responses`` mock started *after* the fake (inside it) sits on top of it and sees Stripe
+  calls first; it refuses them unless told otherwise. Start your own mock first (outside), or
+  add the fake's route to it: ``rsps.add(StripeRoute(fake.handle))``. Never ``add_passthru`` the
+  Stripe host on an inner mock: ``responses`` would send it to the real network.
+- ``responses`` records every call it answers; the fake's mock drops them, so memory does not
+  grow with the number of calls.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests.adapters
+import responses
+from requests import PreparedRequest
+
+STRIPE_API_HOST = "api.stripe.com"
+"""The one host the adapter intercepts."""
+
+Handle = Callable[[str, str, Mapping[str, str], bytes], tuple[int, dict[str, str], bytes]]
+
+# Shown by ``responses`` when it lists routes; matching is ``StripeRoute.matches``.
+_STRIPE_URL = re.compile(r"https?://api\.stripe\.com(?::\d+)?/.*", re.IGNORECASE)
+
+# Every URL whose host is not api.stripe.com: these pass through to the previous ``send``.
+_NOT_STRIPE = re.compile(
+    r"^(?![a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?api\.stripe\.com\.?(?::\d*)?(?:[/?#]|$))",
+    re.IGNORECASE,
+)
+
+
+def is_stripe_api(url: str) -> bool:
+    """Whether ``url``'s host is exactly ``api.stripe.com`` (case-insensitive)."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    return host is not None and host.rstrip(".") == STRIPE_API_HOST
+
+
+class StripeRoute(responses.CallbackResponse):
+    """A ``responses`` route that sends every request to ``api.stripe.com`` to ``handle``.
+
+    It matches any method and path on that host, and keeps no record of its calls, only their
+    number (``call_count``, so a ``responses`` mock that asserts every route fired is satisfied).
+    """
+
+    def __init__(self, handle: Handle) -> None:
+        super().__init__("GET", _STRIPE_URL, self._answer, content_type=None)
+        self._handle = handle
+        self._count = 0
+        self._count_lock = threading.Lock()
+
+    def matches(self, request: PreparedRequest) -> tuple[bool, str]:
+        if is_stripe_api(str(request.url)):
+            return True, ""
+        return False, f"URL is not on {STRIPE_API_HOST}"
+
+    @property
+    def calls(self) -> responses.CallList:
+        """A new empty list each time: ``responses`` adds to it and nothing keeps it."""
+        return responses.CallList()
+
+    @property
+    def call_count(self) -> int:
+        """How many requests this route answered."""
+        return self._count
+
+    def _answer(self, request: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+        with self._count_lock:
+            self._count += 1
+        headers = {str(name): str(value) for name, value in request.headers.items()}
+        return self._handle(str(request.method), str(request.url), headers, _body(request.body))
+
+
+class RequestsAdapter:
+    """Routes ``requests`` calls to ``api.stripe.com`` into one fake while started."""
+
+    def __init__(self, handle: Handle) -> None:
+        self._handle = handle
+        self._mock: responses.RequestsMock | None = None
+
+    @property
+    def mock(self) -> responses.RequestsMock | None:
+        """The private ``responses`` mock while started, else ``None``."""
+        return self._mock
+
+    def start(self) -> None:
+        """Patch ``requests``; other hosts go on to the ``HTTPAdapter.send`` in place now."""
+        if self._mock is not None:
+            raise RuntimeError("this adapter is already started")
+        mock = responses.RequestsMock(
+            assert_all_requests_are_fired=False,
+            real_adapter_send=requests.adapters.HTTPAdapter.send,
+        )
+        mock.add(StripeRoute(self._answer))
+        mock.add_passthru(_NOT_STRIPE)
+        mock.start()
+        self._mock = mock
+
+    def stop(self) -> None:
+        """Undo the patch (a no-op when not started)."""
+        mock, self._mock = self._mock, None
+        if mock is not None:
+            mock.stop(allow_assert=False)
+            mock.reset()
+
+    def _answer(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        mock = self._mock
+        if mock is not None:
+            # ``responses`` appends each call after this returns: at most one stays listed.
+            mock.calls.reset()
+        return self._handle(method, url, headers, body)
+
+
+def _body(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    return b"".join(chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in body)

@@ -1,0 +1,83 @@
+"""Stripe ``event`` objects: recorded on every session state change, listed like any list.
+
+An event keeps the session as it was when the event happened, compressed (a million stored events
+must stay small), and renders the full ``event`` object on every read.
+https://docs.stripe.com/api/events/object
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from .pagination import SortedIndex
+
+API_VERSION = "2026-10-28.endive"
+
+SESSION_EVENT_TYPES = (
+    "checkout.session.async_payment_failed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.completed",
+    "checkout.session.expired",
+)
+
+
+@dataclass(eq=False)
+class EventRecord:
+    """One stored event."""
+
+    id: str
+    seq: int
+    type: str
+    created: int
+    account: str | None
+    data: bytes  # zlib-compressed JSON of the object as it was
+    request_id: str | None
+    idempotency_key: str | None
+    pending_webhooks: int
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.created, self.seq)
+
+    def render(self) -> dict[str, Any]:
+        """The ``event`` object, as Stripe sends it."""
+        out: dict[str, Any] = {"id": self.id, "object": "event"}
+        if self.account is not None:
+            out["account"] = self.account
+        out["api_version"] = API_VERSION
+        out["created"] = self.created
+        out["data"] = {"object": json.loads(zlib.decompress(self.data))}
+        out["livemode"] = False
+        out["pending_webhooks"] = self.pending_webhooks
+        out["request"] = {"id": self.request_id, "idempotency_key": self.idempotency_key}
+        out["type"] = self.type
+        return out
+
+
+def pack(obj: dict[str, Any]) -> bytes:
+    """The compact stored form of an event's ``data.object``."""
+    return zlib.compress(json.dumps(obj, separators=(",", ":")).encode(), 6)
+
+
+class EventStore:
+    """One account's events, by id and in list order, with an index per type."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, EventRecord] = {}
+        self.everything = SortedIndex()
+        self.by_type: dict[str, SortedIndex] = {}
+
+    def add(self, event: EventRecord) -> None:
+        self.by_id[event.id] = event
+        self.everything.add(event.key, event.id)
+        self.by_type.setdefault(event.type, SortedIndex()).add(event.key, event.id)
+
+
+def type_matcher(pattern: str) -> tuple[str | None, str | None]:
+    """``(exact, prefix)`` for a ``type`` filter: ``checkout.session.*`` matches by prefix."""
+    if pattern.endswith("*"):
+        return None, pattern[:-1]
+    return pattern, None

@@ -1,0 +1,436 @@
+"""The one validation layer: checks and coerces request parameters against the parameter tree.
+
+Both front doors meet here. The direct API hands over Python values as the ``stripe`` SDK's keyword
+arguments take them; the HTTP door hands over the form decoder's output, whose leaves are all
+strings and whose bracketed keys are all hashes (``expand[0]=a`` is ``{"expand": {"0": "a"}}``).
+A Python value is judged by what the SDK would send for it (``True`` is ``"true"``, ``5`` is
+``"5"``, a ``Decimal`` its ``str``, an aware ``datetime`` its Unix seconds), so ``"5"`` and ``5``
+are the same integer on both doors and every error is the same. ``None`` means "not given", and
+so does a hash or array with nothing to send inside (``{}``, ``[]``, ``{"a": None}``): the SDK
+leaves it out of the request. ``""`` is "unset", accepted only where Stripe accepts it.
+
+Errors name the parameter in Stripe's bracket form (``line_items[0][price_data][currency]``).
+Whatever comes in, ``validate`` raises nothing but ``StripeError``.
+
+https://docs.stripe.com/api/checkout/sessions
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import math
+import re
+import reprlib
+import time
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import errors
+from .currencies import SUPPORTED, is_supported
+from .param_tree import ENDPOINTS
+from .paramspec import Array, Enum, Map, Node, Object, OneOf, Scalar
+
+MAX_STRING_LENGTH = 5000
+METADATA_MAX_KEYS = 50
+METADATA_MAX_KEY_LENGTH = 40
+METADATA_MAX_VALUE_LENGTH = 500
+INTEGER_MIN = -(2**63)
+INTEGER_MAX = 2**63 - 1
+
+_INTEGER = re.compile(r"-?[0-9]{1,19}")
+# Plain decimal notation, or the exponent form ``str(Decimal)`` produces for small and large
+# values (``1E-7``), with the exponent kept short so that normalizing stays cheap.
+_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]{1,2})?")
+_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f<>\"\\^`|]")
+_HOST = re.compile(r"[\w.:-]+")
+
+_Checker = Callable[[Any, str], Any]
+
+
+def validate(endpoint: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Check ``raw`` against ``endpoint``'s parameter tree and return it coerced.
+
+    ``endpoint`` is a key of ``param_tree.ENDPOINTS``: ``create``, ``update``, ``list``,
+    ``retrieve``, ``expire``, ``list_line_items`` (Checkout Sessions), ``events.list`` or
+    ``events.retrieve``. The result holds only the parameters given (no defaults), with integers
+    as ``int``, booleans as ``bool``, decimals as normalized strings, currencies in lowercase and
+    arrays as lists. Raises a ``StripeError`` for the first problem found, depth first in the
+    order given. An unknown ``endpoint`` or a ``raw`` that is not a mapping is a programming error
+    (``ValueError`` / ``TypeError``), not a request error.
+    """
+    try:
+        check = _ROOTS[endpoint]
+    except KeyError:
+        raise ValueError(f"unknown endpoint {endpoint!r}; one of {', '.join(_ROOTS)}") from None
+    if not isinstance(raw, Mapping):
+        raise TypeError(f"parameters must be a mapping, not {type(raw).__name__}")
+    result: dict[str, Any] = check(raw, "")
+    return result
+
+
+# --- how Python values look on the wire -------------------------------------------------------
+
+
+def _text(value: object) -> str | None:
+    """The text stripe-python sends for a scalar, or ``None`` for anything it does not send as
+    text (hashes, arrays, bytes, other objects)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        # ``str`` refuses integers of more than 4300 digits; none of them is valid anyway.
+        return str(value) if value.bit_length() <= 4000 else None
+    if isinstance(value, (float, Decimal)):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return _epoch(value)
+    return None
+
+
+def _epoch(moment: datetime.datetime) -> str | None:
+    """A ``datetime`` as stripe-python sends it: Unix seconds (a naive one read as local time)."""
+    try:
+        if moment.tzinfo is not None and moment.utcoffset() is not None:
+            return str(calendar.timegm(moment.utctimetuple()))
+        return str(int(time.mktime(moment.timetuple())))
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+class _Shown(reprlib.Repr):
+    """A short, safe rendering of junk for error messages (no huge or deeply nested output)."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 4000:
+            return "<an integer of more than 1000 digits>"
+        return super().repr_int(x, level)
+
+
+_SHOWN = _Shown()
+_SHOWN.maxlevel = 3
+_SHOWN.maxstring = 60
+_SHOWN.maxother = 60
+
+
+def _shown(value: object) -> str:
+    text = _text(value)
+    return text if text is not None else _SHOWN.repr(value)
+
+
+def _key(key: object) -> str:
+    """A hash key as the SDK writes it between brackets (``"%s[%s]"``, so ``str``)."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, (float, Decimal)) or isinstance(key, int) and key.bit_length() <= 4000:
+        return str(key)
+    return _SHOWN.repr(key)
+
+
+def _join(name: str, key: str) -> str:
+    return f"{name}[{key}]" if name else key
+
+
+def _sends_nothing(value: object) -> bool:
+    """Whether stripe-python leaves ``value`` out of the request altogether, so that the
+    parameter is not given: ``None``, and hashes and arrays with nothing to send inside
+    (``{}``, ``[]``, ``{"a": None}``, ``[{}]``). A ``None`` item of an array is sent (as
+    ``"None"``). Iterative, and it stops at the first value that would be sent."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Mapping):
+            pending.extend(element for element in item.values() if element is not None)
+        elif isinstance(item, (list, tuple)):
+            for element in item:
+                if not isinstance(element, (Mapping, list, tuple)):
+                    return False
+                pending.append(element)
+        elif item is not None:
+            return False
+    return True
+
+
+def _is_sent(value: object) -> bool:
+    """Whether the SDK sends a hash value (``None`` and empty containers it leaves out)."""
+    return value is not None and _is_sent_item(value)
+
+
+def _is_sent_item(value: object) -> bool:
+    """Whether the SDK sends an array item: ``None`` is sent (and then refused), an empty
+    container is not."""
+    return not (isinstance(value, (Mapping, list, tuple)) and _sends_nothing(value))
+
+
+# --- scalars ----------------------------------------------------------------------------------
+
+
+def _string(value: Any, name: str) -> str:
+    text = _text(value)
+    if text is None:
+        raise errors.invalid_string(name, _shown(value))
+    if len(text) > MAX_STRING_LENGTH:
+        raise errors.string_too_long(name, MAX_STRING_LENGTH)
+    return text
+
+
+def _integer(value: Any, name: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        text = _text(value)
+        if text is None or not _INTEGER.fullmatch(text):
+            raise errors.invalid_integer(name, _shown(value))
+        number = int(text)
+    if not INTEGER_MIN <= number <= INTEGER_MAX:
+        raise errors.invalid_integer(name, _shown(value))
+    return number
+
+
+def _boolean(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    raise errors.invalid_boolean(name, _shown(value))
+
+
+def _decimal_text(value: Any) -> str | None:
+    """``value`` as a normalized decimal string (``"1.50"`` → ``"1.5"``), or ``None``."""
+    text = _text(value)
+    if text is None or not _DECIMAL.fullmatch(text):
+        return None
+    if "e" in text or "E" in text:
+        try:
+            text = format(Decimal(text), "f")
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+            return None
+    negative = text.startswith("-")
+    whole, _, fraction = text.lstrip("-").partition(".")
+    whole = whole.lstrip("0") or "0"
+    fraction = fraction.rstrip("0")
+    normalized = f"{whole}.{fraction}" if fraction else whole
+    return f"-{normalized}" if negative and normalized != "0" else normalized
+
+
+def _decimal(value: Any, name: str) -> str:
+    text = _decimal_text(value)
+    if text is None or len(text) > MAX_STRING_LENGTH:
+        raise errors.invalid_decimal(name, _shown(value))
+    return text
+
+
+def _number(value: Any, name: str) -> float:
+    text = _decimal_text(value)
+    number = float(text) if text is not None else math.nan
+    if not math.isfinite(number):
+        raise errors.invalid_decimal(name, _shown(value))
+    return number
+
+
+def _url(value: Any, name: str) -> str:
+    text = _string(value, name)
+    if _URL_FORBIDDEN.search(text):
+        raise errors.invalid_url(name)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise errors.invalid_url(name) from None
+    host = parts.hostname
+    if parts.scheme not in ("http", "https") or not host or not _HOST.fullmatch(host):
+        raise errors.invalid_url(name)
+    return text
+
+
+def _currency(value: Any, name: str) -> str:
+    text = _string(value, name)
+    code = text.lower()
+    if not is_supported(code):
+        raise errors.invalid_currency(name, text, SUPPORTED)
+    return code
+
+
+_SCALARS: dict[str, _Checker] = {
+    "string": _string,
+    "integer": _integer,
+    "boolean": _boolean,
+    "decimal": _decimal,
+    "number": _number,
+    "url": _url,
+    "currency": _currency,
+}
+
+
+# --- the tree, compiled once into one checker per node ----------------------------------------
+
+
+def _compile(node: Node, memo: dict[int, _Checker]) -> _Checker:
+    """A function ``(value, name) -> coerced value`` for ``node``; shared nodes compile once."""
+    found = memo.get(id(node))
+    if found is not None:
+        return found
+    if isinstance(node, Scalar):
+        checker = _SCALARS[node.kind]
+    elif isinstance(node, Enum):
+        checker = _enum_checker(node)
+    elif isinstance(node, Array):
+        checker = _array_checker(_compile(node.items, memo))
+    elif isinstance(node, Map):
+        checker = _map_checker(node, _compile(node.values, memo))
+    elif isinstance(node, Object):
+        checker = _object_checker(node, memo)
+    else:
+        checker = _one_of_checker(node, memo)
+    memo[id(node)] = checker
+    return checker
+
+
+def _enum_checker(node: Enum) -> _Checker:
+    allowed = frozenset(node.values)
+
+    def check(value: Any, name: str) -> str:
+        text = _text(value)
+        if text is None:
+            raise errors.invalid_string(name, _shown(value))
+        if text not in allowed:
+            raise errors.invalid_enum(name, node.values)
+        return text
+
+    return check
+
+
+def _array_checker(item: _Checker) -> _Checker:
+    def check(value: Any, name: str) -> list[Any]:
+        if isinstance(value, (list, tuple)):
+            items: list[Any] | tuple[Any, ...] = value
+            sent = [index for index, element in enumerate(value) if _is_sent_item(element)]
+            if len(sent) < len(value):
+                items = _positional(value, sent, name)
+        elif isinstance(value, Mapping):
+            items = _indexed(value, name)
+        else:
+            raise errors.invalid_array(name)
+        result = []
+        for index, element in enumerate(items):
+            child = f"{name}[{index}]"
+            if isinstance(element, str) and not element:
+                raise errors.empty_string(child)
+            result.append(item(element, child))
+        return result
+
+    return check
+
+
+def _positional(value: list[Any] | tuple[Any, ...], sent: list[int], name: str) -> list[Any]:
+    """The SDK numbers array items by position, so an item it leaves out is a gap in the keys
+    (trailing ones are not)."""
+    for expected, index in enumerate(sent):
+        if index != expected:
+            raise errors.array_keys_not_sequential(name, [str(i) for i in sent], str(expected))
+    return [value[index] for index in sent]
+
+
+def _indexed(value: Mapping[Any, Any], name: str) -> list[Any]:
+    """An array sent with explicit keys, which must be exactly ``0`` … ``n-1`` in any order."""
+    given = {_key(key): element for key, element in value.items() if _is_sent(element)}
+    for index in range(len(given)):
+        if str(index) not in given:
+            raise errors.array_keys_not_sequential(name, list(given), str(index))
+    return [given[str(index)] for index in range(len(given))]
+
+
+def _map_checker(node: Map, values: _Checker) -> _Checker:
+    kind = node.kind
+
+    def check(value: Any, name: str) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise errors.invalid_hash(name)
+        result: dict[str, Any] = {}
+        for raw_key, element in value.items():
+            if not _is_sent(element):
+                continue
+            key = _key(raw_key)
+            if not key or "[" in key or "]" in key:
+                # It cannot be written between brackets: ``metadata[]=`` is an array on the wire.
+                raise errors.invalid_hash(name)
+            child = _join(name, key)
+            if kind == "currency":
+                code = key.lower()
+                if not is_supported(code):
+                    raise errors.invalid_currency(child, key, SUPPORTED)
+                key = code
+            elif kind == "metadata":
+                if len(key) > METADATA_MAX_KEY_LENGTH:
+                    raise errors.metadata_key_too_long(child, key, METADATA_MAX_KEY_LENGTH)
+                if isinstance(element, str) and len(element) > METADATA_MAX_VALUE_LENGTH:
+                    raise errors.metadata_value_too_long(child, element, METADATA_MAX_VALUE_LENGTH)
+            if isinstance(element, str) and not element:
+                result[key] = ""  # unsets the key (``metadata[key]=``)
+            else:
+                result[key] = values(element, child)
+        if kind == "metadata" and len(result) > METADATA_MAX_KEYS:
+            raise errors.too_many_metadata_keys(name, len(result), METADATA_MAX_KEYS)
+        return result
+
+    return check
+
+
+def _object_checker(node: Object, memo: dict[int, _Checker]) -> _Checker:
+    # Filled after creation: a field may refer back to a node still being compiled.
+    fields: dict[str, tuple[_Checker, bool]] = {}
+    required = node.required
+
+    def check(value: Any, name: str) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise errors.invalid_hash(name)
+        result: dict[str, Any] = {}
+        for raw_key, element in value.items():
+            if not _is_sent(element):
+                continue
+            key = _key(raw_key)
+            spec = fields.get(key)
+            if spec is None:
+                raise errors.unknown_parameter(_join(name, key))
+            field_check, emptyable = spec
+            if isinstance(element, str) and not element:
+                if not emptyable:
+                    raise errors.empty_string(_join(name, key))
+                result[key] = ""
+            else:
+                result[key] = field_check(element, _join(name, key))
+        for key in required:
+            if key not in result:
+                raise errors.missing_parameter(_join(name, key))
+        return result
+
+    memo[id(node)] = check
+    for key, spec in node.fields.items():
+        fields[key] = (_compile(spec.node, memo), spec.emptyable)
+    return check
+
+
+def _one_of_checker(node: OneOf, memo: dict[int, _Checker]) -> _Checker:
+    hashes = [option for option in node.options if isinstance(option, (Object, Map))]
+    others = [option for option in node.options if not isinstance(option, (Object, Map))]
+    for_hash = _compile(hashes[0], memo) if hashes else None
+    for_other = _compile(others[0], memo) if others else None
+
+    def check(value: Any, name: str) -> Any:
+        if for_hash is not None and (isinstance(value, Mapping) or for_other is None):
+            return for_hash(value, name)
+        assert for_other is not None
+        return for_other(value, name)
+
+    return check
+
+
+def _compile_roots() -> dict[str, _Checker]:
+    memo: dict[int, _Checker] = {}
+    return {endpoint: _compile(root, memo) for endpoint, root in ENDPOINTS.items()}
+
+
+_ROOTS = _compile_roots()

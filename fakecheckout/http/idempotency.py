@@ -1,0 +1,166 @@
+"""``Idempotency-Key`` handling for the HTTP door: replay, mismatch, in-flight, 24 h expiry.
+
+Rules (API.md "Idempotency", reference/behaviour.md §7, verified.md §8):
+
+- Keys count on ``POST`` only (``GET`` requests ignore them). A key is scoped to (account, API
+  key, key): the same key sent for another ``Stripe-Account`` or with another API key is a
+  different key.
+- A key may be at most 255 characters; a longer one is a 400 ``idempotency_error``.
+- Each stored entry holds a fingerprint of the request (a 16-byte BLAKE2b hash of the method, the
+  decoded path and the canonical JSON of the decoded parameters, never the parameters
+  themselves), the status and the compressed response body.
+- The same key with the same fingerprint replays the stored status and body (the handler adds
+  ``Idempotent-Replayed: true``); with another fingerprint it is a 400 ``idempotency_error``.
+- While the first request with a key is still executing, another request with that key gets a
+  409 ``idempotency_key_in_use``, whatever its parameters.
+- Which results are stored (``should_store``): Stripe saves a result "only after the execution
+  of an endpoint begins" and not when "incoming parameters fail validation". The fakecheckout
+  core validates everything (parameters, referenced ids, the state of the session) before it
+  changes anything, so every ``StripeError`` it raises is such a failure and is **not** stored:
+  the client may fix its parameters and retry with the same key. Stored are successes (2xx) and
+  500s (an unexpected failure inside an endpoint, which may have acted half-way: Stripe replays
+  500s too). Divergence: Stripe may replay some 4xx that arise while its endpoint runs (for
+  example expiring a session that is no longer open); the fake re-executes them instead, which
+  gives the same status and body because statuses are final.
+- Entries are forgotten 24 hours (fake clock) after first use. A heap ordered by first-use time
+  prunes them as time passes, at a cost of O(log n) per expired entry, never a scan.
+
+Memory: the stripe SDK puts a fresh key on every ``POST``, so the store grows by one entry per
+call for 24 fake-clock hours. Each entry is one ``bytes`` value (fingerprint + status + body
+compressed with raw DEFLATE against a preset dictionary: the first body the store kept), keyed by
+a 16-byte digest of its scope, plus one heap item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import threading
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from fakecheckout.core import errors
+
+TTL_SECONDS = 24 * 60 * 60
+"""How long a key is remembered after its first use."""
+
+MAX_KEY_LENGTH = 255
+"""The longest ``Idempotency-Key`` Stripe accepts."""
+
+_DIGEST_SIZE = 16
+_STATUS_SIZE = 2
+_ZDICT_SIZE = 32 * 1024  # DEFLATE's window: a longer preset dictionary is not used
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A stored result to send again."""
+
+    status: int
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """The right to execute a request whose key is now in flight; give it back with ``finish``."""
+
+    scope: bytes
+    fingerprint: bytes
+    started: int
+
+
+def should_store(status: int) -> bool:
+    """Whether a result with this HTTP status is saved for replay (see the module docstring)."""
+    return 200 <= status < 300 or status >= 500
+
+
+def fingerprint(method: str, template: str, ids: list[str], params: Any) -> bytes:
+    """A 16-byte hash of a request: method, route, decoded path ids and canonical parameters."""
+    canonical = json.dumps(
+        [method, template, ids, params], sort_keys=True, separators=(",", ":"), ensure_ascii=True
+    )
+    return hashlib.blake2b(canonical.encode("ascii"), digest_size=_DIGEST_SIZE).digest()
+
+
+class IdempotencyStore:
+    """The keys one fake has seen, with the results to replay. Thread-safe."""
+
+    def __init__(self, *, ttl: int = TTL_SECONDS) -> None:
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._stored: dict[bytes, bytes] = {}
+        self._in_flight: dict[bytes, bytes] = {}
+        self._heap: list[tuple[int, bytes]] = []
+        self._zdict: bytes | None = None
+
+    def __len__(self) -> int:
+        """How many keys are remembered, counting those still in flight."""
+        with self._lock:
+            return len(self._stored) + len(self._in_flight)
+
+    def begin(
+        self, *, account: str, api_key: str, key: str, request: bytes, now: int
+    ) -> Replay | Ticket:
+        """Look ``key`` up for a request with fingerprint ``request`` at time ``now``.
+
+        Returns the ``Replay`` to send, or a ``Ticket`` when the request should execute (the key
+        is then in flight until ``finish``). Raises ``errors.IdempotencyError`` for a key that is
+        too long (400), used with other parameters (400) or still in flight (409).
+        """
+        if len(key) > MAX_KEY_LENGTH:
+            raise errors.idempotency_key_too_long(key)
+        scope = _scope(account, api_key, key)
+        with self._lock:
+            self._prune(now)
+            if scope in self._in_flight:
+                raise errors.idempotency_in_flight(key)
+            entry = self._stored.get(scope)
+            if entry is None:
+                self._in_flight[scope] = request
+                return Ticket(scope, request, now)
+            if entry[:_DIGEST_SIZE] != request:
+                raise errors.idempotency_mismatch(key)
+            head = _DIGEST_SIZE + _STATUS_SIZE
+            status = int.from_bytes(entry[_DIGEST_SIZE:head], "big")
+            return Replay(status, self._decompress(entry[head:]))
+
+    def finish(self, ticket: Ticket, status: int, body: bytes) -> None:
+        """End the request ``ticket`` let through; keep its result if ``should_store(status)``."""
+        with self._lock:
+            self._in_flight.pop(ticket.scope, None)
+            if not should_store(status):
+                return
+            header = ticket.fingerprint + status.to_bytes(_STATUS_SIZE, "big")
+            self._stored[ticket.scope] = header + self._compress(body)
+            heapq.heappush(self._heap, (ticket.started, ticket.scope))
+
+    def abandon(self, ticket: Ticket) -> None:
+        """End the request ``ticket`` let through without keeping anything."""
+        with self._lock:
+            self._in_flight.pop(ticket.scope, None)
+
+    def _prune(self, now: int) -> None:
+        heap = self._heap
+        while heap and heap[0][0] + self._ttl <= now:
+            _, scope = heapq.heappop(heap)
+            self._stored.pop(scope, None)
+
+    def _compress(self, body: bytes) -> bytes:
+        if self._zdict is None:
+            self._zdict = body[-_ZDICT_SIZE:]
+        compressor = zlib.compressobj(
+            9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict=self._zdict
+        )
+        return compressor.compress(body) + compressor.flush()
+
+    def _decompress(self, data: bytes) -> bytes:
+        assert self._zdict is not None  # set by the first _compress
+        decompressor = zlib.decompressobj(-15, zdict=self._zdict)
+        return decompressor.decompress(data) + decompressor.flush()
+
+
+def _scope(account: str, api_key: str, key: str) -> bytes:
+    text = "\x00".join((account, api_key, key)).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=_DIGEST_SIZE).digest()
