@@ -16,7 +16,7 @@ from .core.errors import (
     PermissionError,
     StripeError,
 )
-from .fake import FakeCheckout, UnhandledRequestError, activate, current
+from .fake import FakeCheckout, UnhandledRequestError, WebhookDeliveryError, activate, current
 
 __all__ = [
     "APIError",
@@ -30,6 +30,7 @@ __all__ = [
     "StripeError",
     "SystemClock",
     "UnhandledRequestError",
+    "WebhookDeliveryError",
     "activate",
     "current",
 ]

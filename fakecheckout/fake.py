@@ -39,6 +39,18 @@ class UnhandledRequestError(Exception):
         )
 
 
+class WebhookDeliveryError(Exception):
+    """Webhook callbacks raised while the fake was on (each failure is in ``failures``)."""
+
+    def __init__(self, failures: list[tuple[str, BaseException]]) -> None:
+        self.failures = list(failures)
+        lines = "\n".join(f"  {event_id}: {exc!r}" for event_id, exc in self.failures)
+        super().__init__(
+            f"{len(self.failures)} webhook delivery(ies) raised in a subscribed callback:\n{lines}"
+        )
+        self.__cause__ = self.failures[0][1] if self.failures else None
+
+
 class FakeCheckout(World):
     """An in-memory Stripe Checkout that answers ``requests`` calls to ``api.stripe.com``.
 
@@ -79,7 +91,8 @@ class FakeCheckout(World):
             _stack.append(self)
 
     def stop(self, *, exception_propagating: bool = False) -> None:
-        """Stop intercepting; then, if strict, raise ``UnhandledRequestError`` for ``unhandled``.
+        """Stop intercepting; then, if strict, raise ``UnhandledRequestError`` for ``unhandled``,
+        else ``WebhookDeliveryError`` if a webhook callback raised.
 
         ``exception_propagating=True`` (what ``__exit__`` passes when the block raised) skips the
         strict check so it does not hide the original exception. Fakes started after this one and
@@ -98,8 +111,11 @@ class FakeCheckout(World):
                 f"{left_inside} FakeCheckout(s) started inside this one were still active; they "
                 "are stopped now (stop the innermost fake first: fakes nest as a stack)"
             )
-        if self.strict and self.unhandled and not exception_propagating:
-            raise UnhandledRequestError(self.unhandled)
+        if self.strict and not exception_propagating:
+            if self.unhandled:
+                raise UnhandledRequestError(self.unhandled)
+            if self.webhooks.failures:
+                raise WebhookDeliveryError(self.webhooks.failures)
 
     def __enter__(self) -> FakeCheckout:
         self.start()

@@ -243,3 +243,43 @@ def test_strict_activate_raises_after_the_function():
 
     with pytest.raises(UnhandledRequestError):
         run()
+
+
+def test_strict_stop_raises_when_a_webhook_callback_raised():
+    fake = fakecheckout.FakeCheckout()
+    fake.webhooks.subscribe(lambda payload, headers: 1 / 0)
+    fake.start()
+    session = fake.sessions.create(
+        mode="payment",
+        line_items=[
+            {
+                "price_data": {"currency": "usd", "unit_amount": 1, "product_data": {"name": "x"}},
+                "quantity": 1,
+            }
+        ],
+    )
+    fake.sessions.expire(session["id"])
+    with pytest.raises(fakecheckout.WebhookDeliveryError) as caught:
+        fake.stop()
+    assert isinstance(caught.value.__cause__, ZeroDivisionError)
+
+
+def test_non_strict_stop_keeps_webhook_failures_without_raising():
+    fake = fakecheckout.FakeCheckout(strict=False)
+    fake.webhooks.subscribe(lambda payload, headers: 1 / 0)
+    with fake:
+        session = fake.sessions.create(
+            mode="payment",
+            line_items=[
+                {
+                    "price_data": {
+                        "currency": "usd",
+                        "unit_amount": 1,
+                        "product_data": {"name": "x"},
+                    },
+                    "quantity": 1,
+                }
+            ],
+        )
+        fake.sessions.expire(session["id"])
+    assert len(fake.webhooks.failures) == 1

@@ -1,0 +1,3 @@
+"""Worked examples of testing with fakecheckout."""
+
+from __future__ import annotations

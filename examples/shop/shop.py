@@ -1,0 +1,266 @@
+"""A small shop that sells through Stripe Checkout and holds stock while a customer pays.
+
+The flow, as a real integration does it:
+
+1. ``checkout(cart)`` reserves the stock, then creates a Checkout Session (valid for one hour)
+   tagged with the order id, and returns the hosted page's URL to redirect the customer to.
+2. Stripe tells the shop what happened through signed webhooks (``handle_webhook``): the order
+   is paid, or its session expired and the stock goes back on the shelf.
+3. ``cancel(order_id)`` lets the customer give up early; ``release_expired_reservations()`` is
+   the periodic job that catches expiries whose webhook never arrived.
+
+Everything lives in memory; a real shop keeps orders and stock in a database and makes each
+state change in a transaction. The Stripe API key and webhook secret are injected, so the shop
+never touches ``stripe.api_key``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import stripe
+from stripe.params.checkout import SessionCreateParamsLineItem
+
+RESERVATION_SECONDS = 3600
+"""How long a customer has to pay: the Checkout Session's ``expires_at`` is now + one hour."""
+
+OrderStatus = Literal["reserved", "awaiting_payment", "paid", "released"]
+"""``reserved`` → ``paid`` | ``released``; ``reserved`` → ``awaiting_payment`` (a delayed payment
+method such as a bank debit) → ``paid`` | ``released``."""
+
+
+class ShopError(Exception):
+    """A request the shop refuses."""
+
+
+class OutOfStock(ShopError):
+    """The cart asks for more units than are on the shelf."""
+
+
+class NotCancellable(ShopError):
+    """The customer already paid (or started a payment that is settling)."""
+
+
+@dataclass(frozen=True)
+class Product:
+    """A catalogue entry: the shop's ``sku`` and the Stripe ``price`` it sells at."""
+
+    sku: str
+    name: str
+    price_id: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """``quantity`` units of a catalogue product."""
+
+    sku: str
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class CustomItem:
+    """A one-off item with no Stripe price (an engraving, gift wrap): sent as ``price_data``.
+
+    It is not stocked, so it reserves nothing.
+    """
+
+    name: str
+    unit_amount: int
+    quantity: int = 1
+
+
+Cart = Sequence[Line | CustomItem]
+
+
+@dataclass
+class Order:
+    """One checkout attempt and the stock it holds."""
+
+    id: str
+    reserved: dict[str, int]
+    """Units held per sku."""
+    session_id: str
+    created: int
+    """When the Checkout Session was created (Unix seconds)."""
+    status: OrderStatus = "reserved"
+
+
+class Shop:
+    """An in-memory shop in front of Stripe Checkout.
+
+    ``now`` tells the shop the time (Unix seconds), ``time.time()`` by default; a test may pass
+    the fake's ``clock.now`` so that ``expires_at`` agrees with the fake's clock.
+    """
+
+    def __init__(
+        self,
+        catalogue: Iterable[Product],
+        stock: Mapping[str, int],
+        *,
+        api_key: str,
+        webhook_secret: str,
+        success_url: str = "https://shop.example/thanks?session_id={CHECKOUT_SESSION_ID}",
+        cancel_url: str = "https://shop.example/cart",
+        currency: str = "usd",
+        now: Callable[[], float] | None = None,
+    ) -> None:
+        self.products = {product.sku: product for product in catalogue}
+        self.stock = dict(stock)
+        """Units on the shelf per sku: neither reserved nor sold."""
+        self.orders: dict[str, Order] = {}
+        self.handled_events: set[str] = set()
+        """Ids of the webhook events already acted on: Stripe may deliver an event twice."""
+        self._api_key = api_key
+        self._webhook_secret = webhook_secret
+        self._success_url = success_url
+        self._cancel_url = cancel_url
+        self._currency = currency
+        self._now = now if now is not None else _system_now
+        self._order_numbers = itertools.count(1)
+
+    # --- the customer's side ---
+
+    def checkout(self, cart: Cart) -> tuple[str, str]:
+        """Reserve the cart's stock and open a Checkout Session; returns ``(order_id, url)``."""
+        wanted: dict[str, int] = {}
+        for line in cart:
+            if isinstance(line, Line):
+                if line.sku not in self.products:
+                    raise ShopError(f"unknown product {line.sku!r}")
+                wanted[line.sku] = wanted.get(line.sku, 0) + line.quantity
+        short = [sku for sku, quantity in wanted.items() if self.stock.get(sku, 0) < quantity]
+        if short:
+            raise OutOfStock(f"not enough stock for {', '.join(sorted(short))}")
+
+        order_id = f"order_{next(self._order_numbers):05d}"
+        self._take(wanted)
+        try:
+            session = stripe.checkout.Session.create(
+                api_key=self._api_key,
+                mode="payment",
+                line_items=[self._line_item(line) for line in cart],
+                client_reference_id=order_id,
+                metadata={"order_id": order_id},
+                expires_at=int(self._now()) + RESERVATION_SECONDS,
+                success_url=self._success_url,
+                cancel_url=self._cancel_url,
+            )
+        except stripe.StripeError:
+            self._put_back(wanted)  # no session, no order: the stock was never really held
+            raise
+        self.orders[order_id] = Order(order_id, wanted, session.id, session.created)
+        assert session.url is not None  # a hosted Checkout page has one while it is open
+        return order_id, session.url
+
+    def cancel(self, order_id: str) -> None:
+        """Give up an unpaid order: expire its session so it cannot be paid, release the stock."""
+        order = self.orders[order_id]
+        if order.status == "released":
+            return
+        if order.status != "reserved":
+            raise NotCancellable(f"{order_id} is {order.status}")
+        try:
+            stripe.checkout.Session.expire(order.session_id, api_key=self._api_key)
+        except stripe.InvalidRequestError:
+            # Not open any more: it expired on its own (fine) or the customer just paid.
+            session = stripe.checkout.Session.retrieve(order.session_id, api_key=self._api_key)
+            if session.status != "expired":
+                raise NotCancellable(f"{order_id}'s checkout is {session.status}") from None
+        # Stripe may have delivered checkout.session.expired already; _release runs once.
+        self._release(order)
+
+    # --- Stripe's side ---
+
+    def handle_webhook(self, payload: bytes, signature: str) -> int:
+        """The webhook endpoint: verify, act once per event, answer an HTTP status."""
+        try:
+            event = stripe.Webhook.construct_event(payload, signature, self._webhook_secret)
+        except (ValueError, stripe.SignatureVerificationError):
+            return 400
+        if event.id in self.handled_events:
+            return 200
+        session: Any = event.data.object
+        order = self._order_of(session)
+        if order is not None:
+            if event.type == "checkout.session.completed":
+                paid = session.payment_status == "paid"
+                self._settle(order, "paid" if paid else "awaiting_payment")
+            elif event.type == "checkout.session.async_payment_succeeded":
+                self._settle(order, "paid")
+            elif event.type in (
+                "checkout.session.expired",
+                "checkout.session.async_payment_failed",
+            ):
+                self._release(order)
+        self.handled_events.add(event.id)
+        return 200
+
+    def release_expired_reservations(self, *, page_size: int = 100) -> list[str]:
+        """The sweep job: release the stock of every reserved order whose session expired.
+
+        Catches the expiries whose webhook was lost. Returns the ids of the orders released.
+        """
+        reserved = [order for order in self.orders.values() if order.status == "reserved"]
+        if not reserved:
+            return []
+        sessions = stripe.checkout.Session.list(
+            api_key=self._api_key,
+            status="expired",
+            created={"gte": min(order.created for order in reserved)},
+            limit=page_size,
+        )
+        released: list[str] = []
+        for session in sessions.auto_paging_iter():
+            order = self._order_of(session)
+            if order is not None and order.status == "reserved":
+                self._release(order)
+                released.append(order.id)
+        return released
+
+    # --- helpers ---
+
+    def available(self, sku: str) -> int:
+        """Units of ``sku`` a new checkout can reserve."""
+        return self.stock.get(sku, 0)
+
+    def _order_of(self, session: Any) -> Order | None:
+        """The order a session was opened for; ``None`` for sessions the shop did not open."""
+        return self.orders.get(session.client_reference_id or "")
+
+    def _line_item(self, line: Line | CustomItem) -> SessionCreateParamsLineItem:
+        if isinstance(line, Line):
+            return {"price": self.products[line.sku].price_id, "quantity": line.quantity}
+        return {
+            "price_data": {
+                "currency": self._currency,
+                "unit_amount": line.unit_amount,
+                "product_data": {"name": line.name},
+            },
+            "quantity": line.quantity,
+        }
+
+    def _settle(self, order: Order, status: OrderStatus) -> None:
+        if order.status in ("reserved", "awaiting_payment"):
+            order.status = status  # the reserved units are sold: they stay off the shelf
+
+    def _release(self, order: Order) -> None:
+        if order.status in ("reserved", "awaiting_payment"):
+            order.status = "released"
+            self._put_back(order.reserved)
+
+    def _take(self, units: Mapping[str, int]) -> None:
+        for sku, quantity in units.items():
+            self.stock[sku] -= quantity
+
+    def _put_back(self, units: Mapping[str, int]) -> None:
+        for sku, quantity in units.items():
+            self.stock[sku] += quantity
+
+
+def _system_now() -> float:
+    return time.time()  # looked up on each call, so freezegun and time-machine move it
