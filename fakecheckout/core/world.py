@@ -236,6 +236,14 @@ class World:
                 self._delivery_lock.release()
 
 
+class _AccountAPI:
+    """One family of operations on one account's state."""
+
+    def __init__(self, world: World, state: AccountState) -> None:
+        self._world = world
+        self._state = state
+
+
 class Account:
     """The public face of one account: ``sessions``, ``prices``, ``customers``."""
 
@@ -252,17 +260,13 @@ class Account:
         return self.state.account_id
 
 
-class SessionsAPI:
+class SessionsAPI(_AccountAPI):
     """Checkout Sessions of one account: the six endpoints, taking the SDK's keyword arguments.
 
     Every method returns plain dicts identical to Stripe's JSON and raises
     :class:`~fakecheckout.StripeError` subclasses as Stripe would answer.
     https://docs.stripe.com/api/checkout/sessions
     """
-
-    def __init__(self, world: World, state: AccountState) -> None:
-        self._world = world
-        self._state = state
 
     def create(self, /, **params: Any) -> dict[str, Any]:
         """``POST /v1/checkout/sessions``."""
@@ -517,14 +521,10 @@ def _completed_details(record: SessionRecord, given: dict[str, Any] | None) -> d
     return details
 
 
-class EventsAPI:
+class EventsAPI(_AccountAPI):
     """The events of one account: ``fake.events`` and ``/v1/events``.
     https://docs.stripe.com/api/events
     """
-
-    def __init__(self, world: World, state: AccountState) -> None:
-        self._world = world
-        self._state = state
 
     def retrieve(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002
         """``GET /v1/events/{id}``."""
@@ -568,12 +568,8 @@ class EventsAPI:
             return envelope([store.by_id[i].render() for i in ids], has_more, "/v1/events")
 
 
-class PricesAPI:
+class PricesAPI(_AccountAPI):
     """Prices a line item can name by id: ``fake.prices.add(...)``."""
-
-    def __init__(self, world: World, state: AccountState) -> None:
-        self._world = world
-        self._state = state
 
     def add(
         self,
@@ -630,12 +626,8 @@ class PricesAPI:
             return dict(price)
 
 
-class CustomersAPI:
+class CustomersAPI(_AccountAPI):
     """Customers a session can name: ``fake.customers.add(...)``."""
-
-    def __init__(self, world: World, state: AccountState) -> None:
-        self._world = world
-        self._state = state
 
     def add(
         self,

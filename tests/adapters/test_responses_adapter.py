@@ -13,20 +13,10 @@ from requests.adapters import HTTPAdapter
 
 from fakecheckout import FakeCheckout
 from fakecheckout.adapters import StripeRoute
+from tests.factories import AUTH, KEY, payment_params, shirt
 
-KEY = "sk_test_123"
-AUTH = {"Authorization": f"Bearer {KEY}"}
 SESSIONS = "https://api.stripe.com/v1/checkout/sessions"
-CREATE = {
-    "mode": "payment",
-    "success_url": "https://example.com/ok",
-    "line_items": [
-        {
-            "price_data": {"currency": "usd", "unit_amount": 1000, "product_data": {"name": "T"}},
-            "quantity": 1,
-        }
-    ],
-}
+CREATE = payment_params(line_items=[shirt(unit_amount=1000)])
 
 
 @pytest.fixture

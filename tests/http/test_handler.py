@@ -13,19 +13,9 @@ from hypothesis import strategies as st
 
 from fakecheckout import FakeCheckout
 from fakecheckout.http import forms, handler
+from tests.factories import AUTH, KEY, payment_params, shirt
 
-KEY = "sk_test_123"
-AUTH = {"Authorization": f"Bearer {KEY}"}
-CREATE = {
-    "mode": "payment",
-    "success_url": "https://example.com/ok",
-    "line_items": [
-        {
-            "price_data": {"currency": "usd", "unit_amount": 1000, "product_data": {"name": "T"}},
-            "quantity": 1,
-        }
-    ],
-}
+CREATE = payment_params(line_items=[shirt(unit_amount=1000)])
 
 
 def call(

@@ -14,18 +14,9 @@ import stripe
 from fakecheckout import FakeCheckout, ManualClock
 from fakecheckout.http import forms, handler
 from fakecheckout.http.idempotency import IdempotencyStore, Replay, Ticket, fingerprint
+from tests.factories import KEY, payment_params, shirt
 
-KEY = "sk_test_123"
-CREATE = {
-    "mode": "payment",
-    "success_url": "https://example.com/ok",
-    "line_items": [
-        {
-            "price_data": {"currency": "usd", "unit_amount": 1000, "product_data": {"name": "T"}},
-            "quantity": 1,
-        }
-    ],
-}
+CREATE = payment_params(line_items=[shirt(unit_amount=1000)])
 BODY = forms.encode(CREATE).encode()
 
 
