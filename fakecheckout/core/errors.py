@@ -462,7 +462,11 @@ def expand_not_emulated(path: str) -> StripeError:
 
 
 def malformed_id(object_name: str, object_id: str) -> StripeError:
-    return InvalidRequestError(f"Invalid {object_name} id: {object_id}")
+    """An id that cannot be one of Stripe's (``{CHECKOUT_SESSION_ID}`` left unreplaced).
+
+    Verified wording, no code, no param; the status is unverified (404 here, like an unknown id).
+    """
+    return InvalidRequestError(f"Invalid {object_name} id: {object_id}", http_status=404)
 
 
 # --- authentication, idempotency, routing -------------------------------------------------------

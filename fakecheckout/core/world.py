@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +35,7 @@ from .sessions import (
 from .webhooks import Webhooks
 
 SESSIONS_URL = "/v1/checkout/sessions"
+_SESSION_ID = re.compile(r"cs_(?:test|live)_[0-9A-Za-z]+")
 LINE_ITEMS_PREVIEW = 10
 
 #: ``list`` filters that select sessions by equality, and how to read each from a session.
@@ -432,7 +434,7 @@ class SessionsAPI(_AccountAPI):
             record = self._get(id)
             request = PageRequest.from_params(checked)
             for path in checked.get("expand", []):
-                _check_line_item_expand(path, prefix="data.")
+                _check_line_item_expand(path, path)
             return self._line_items_page(record, request)
 
     # --- helpers (the lock is held) ---
@@ -440,6 +442,8 @@ class SessionsAPI(_AccountAPI):
     def _get(self, session_id: str) -> SessionRecord:
         record = self._state.sessions.get(session_id)
         if record is None:
+            if not _SESSION_ID.fullmatch(session_id):
+                raise errors.malformed_id("checkout.session", session_id)
             raise errors.no_such_session(session_id)
         return record
 
@@ -461,7 +465,7 @@ class SessionsAPI(_AccountAPI):
             head, _, rest = path.partition(".")
             if head == "line_items":
                 if rest:
-                    _check_line_item_expand(rest, prefix="")
+                    _check_line_item_expand(rest, path)
                 out["line_items"] = self._line_items_page(
                     record, PageRequest(limit=LINE_ITEMS_PREVIEW)
                 )
@@ -501,13 +505,16 @@ def _strip_data(path: str) -> str:
     return path[len("data.") :]
 
 
-def _check_line_item_expand(path: str, *, prefix: str) -> None:
-    """Line items carry their price already; deeper objects (products, …) are not modelled."""
-    if path == f"{prefix}price":
+def _check_line_item_expand(path: str, full_path: str) -> None:
+    """``path`` under a line-items list (``data.price``…), named ``full_path`` in errors.
+
+    Line items carry their price already; deeper objects (products, …) are not modelled.
+    """
+    if path == "data.price":
         return
-    if path.startswith(f"{prefix}price."):
-        raise errors.expand_not_emulated(path)
-    raise errors.cannot_expand(path)
+    if path.startswith("data.price."):
+        raise errors.expand_not_emulated(full_path)
+    raise errors.cannot_expand(full_path)
 
 
 def _completed_details(record: SessionRecord, given: dict[str, Any] | None) -> dict[str, Any]:

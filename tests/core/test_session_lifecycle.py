@@ -150,3 +150,11 @@ def test_connected_accounts_do_not_see_each_others_sessions(world: World) -> Non
         world.sessions.retrieve(session["id"])
     assert world.account("acct_1").sessions.retrieve(session["id"])["id"] == session["id"]
     assert world.account("acct_2").sessions.list()["data"] == []
+
+
+def test_an_id_that_cannot_be_a_session_id_is_reported_as_invalid(world: World) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        world.sessions.retrieve("{CHECKOUT_SESSION_ID}")
+    error = caught.value
+    assert error.message == "Invalid checkout.session id: {CHECKOUT_SESSION_ID}"
+    assert (error.code, error.param) == (None, None)

@@ -99,7 +99,7 @@ def test_lower_case_method_is_accepted(fake):
 
 def test_path_id_is_percent_decoded(fake):
     status, _, got = call(fake, "GET", "/v1/checkout/sessions/" + quote_plus("cs_test_a b/c"))
-    assert (status, got["error"]["message"]) == (404, "No such checkout.session: 'cs_test_a b/c'")
+    assert (status, got["error"]["message"]) == (404, "Invalid checkout.session id: cs_test_a b/c")
 
 
 def test_query_string_on_post_is_read_with_the_body(fake):

@@ -1,0 +1,382 @@
+"""What the conformance tests share: the two backends, the two SDK styles, and assertions.
+
+A test body never asks which backend it runs on, except through ``Backend`` (``api_key``,
+``make_price``, ``make_customer``, ``fake``) and ``backend.is_fake`` for the fake's own
+decisions (API.md "D" rows), so the same body checks the fake and, with a key, Stripe itself.
+Where API.md marks a value as unverified ("U"), the tests assert the fake's value on both
+backends: a real-mode run then confirms it or shows the divergence.
+
+Objects are read with ``obj["key"]`` and ``plain(obj)`` only, which work on stripe 16 (whose
+objects are not dicts) and on stripe 14 (whose objects are dicts).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import stripe
+
+import fakecheckout
+from fakecheckout import Clock, FakeCheckout
+
+KEY_ENV = "STRIPE_TEST_SECRET_KEY"
+"""The environment variable whose test-mode key turns on the ``real`` backend."""
+
+FAKE_API_KEY = "sk_test_fakecheckoutConformance1234"
+"""The key the fake backend uses; Stripe itself would reject it."""
+
+API_BASE = "https://api.stripe.com"
+SESSIONS_URL = f"{API_BASE}/v1/checkout/sessions"
+
+UNKNOWN_SESSION = "cs_test_a1NoSuchSessionFakecheckoutConformance0000000000000000000000"
+"""A well-formed Checkout Session id that exists nowhere."""
+UNKNOWN_PRICE = "price_1NoSuchPriceConformance00"
+"""A well-formed price id that exists nowhere."""
+
+SUCCESS_URL = "https://example.com/success?session_id={CHECKOUT_SESSION_ID}"
+
+SCHEMA = json.loads(
+    (Path(__file__).parents[1] / "fixtures" / "checkout.session.schema.json").read_text()
+)
+REQUIRED_FIELDS = frozenset(SCHEMA["required"])
+"""The fields the reference schema (the SDK's typed class) says every session has."""
+KNOWN_FIELDS = frozenset(SCHEMA["properties"])
+"""Every field the reference schema declares, optional ones included."""
+
+
+def real_key() -> str | None:
+    """The real-mode key from the environment, or ``None`` (real mode is then skipped)."""
+    return os.environ.get(KEY_ENV) or None
+
+
+def line_item(unit_amount: int = 1500, quantity: int = 1, currency: str = "usd") -> dict[str, Any]:
+    """An inline ``price_data`` line item."""
+    return {
+        "price_data": {
+            "currency": currency,
+            "unit_amount": unit_amount,
+            "product_data": {"name": "fakecheckout conformance T-shirt"},
+        },
+        "quantity": quantity,
+    }
+
+
+def payment_params(**overrides: Any) -> dict[str, Any]:
+    """Parameters of a valid one-item payment session, with ``overrides`` on top."""
+    params: dict[str, Any] = {
+        "mode": "payment",
+        "line_items": [line_item()],
+        "success_url": SUCCESS_URL,
+    }
+    params.update(overrides)
+    return params
+
+
+def plain(obj: Any) -> dict[str, Any]:
+    """A shallow ``dict`` of a ``StripeObject``: stripe 14's objects are dicts (and deprecate
+    ``to_dict``); stripe 16's are not (``to_dict`` is the way)."""
+    if isinstance(obj, dict):
+        return dict(obj)
+    result: dict[str, Any] = obj.to_dict()
+    return result
+
+
+def fields_of(obj: Any) -> set[str]:
+    """The top-level field names of a session, list or line item."""
+    return set(plain(obj))
+
+
+def ids_of(objects: Iterable[Any]) -> list[str]:
+    return [obj["id"] for obj in objects]
+
+
+def assert_stripe_error(
+    error: stripe.StripeError,
+    cls: type[stripe.StripeError],
+    *,
+    status: int,
+    message: str,
+    code: str | None = None,
+    param: str | None = None,
+    error_type: str = "invalid_request_error",
+) -> None:
+    """The exception class, status, and the body's ``type``/``code``/``param``/``message``.
+
+    ``code`` and ``param`` of ``None`` mean "absent from the body", as Stripe leaves them out.
+    """
+    assert type(error) is cls, repr(error)
+    assert error.http_status == status
+    body = error.json_body["error"]  # type: ignore[index]
+    assert body["type"] == error_type
+    assert body.get("code") == code
+    assert body.get("param") == param
+    assert error.user_message == message
+    assert error.request_id is not None
+    assert error.request_id.startswith("req_")
+    assert str(error) == f"Request {error.request_id}: {message}"
+    if isinstance(error, stripe.InvalidRequestError):
+        assert error.code == code
+        assert error.param == param
+
+
+# --- backends -----------------------------------------------------------------------------------
+
+
+class Backend:
+    """What a test may ask of the server it talks to."""
+
+    name: str
+    api_key: str
+    fake: FakeCheckout | None = None
+    many: int
+    """How many sessions the auto-pagination tests create (fewer on the real API: it is slow)."""
+    max_network_retries: int
+
+    @property
+    def is_fake(self) -> bool:
+        return self.fake is not None
+
+    @property
+    def auth(self) -> dict[str, str]:
+        """``Authorization`` for raw ``requests`` calls."""
+        return {"Authorization": f"Bearer {self.api_key}"}
+
+    def make_price(
+        self, unit_amount: int, currency: str = "usd", recurring: dict[str, Any] | None = None
+    ) -> str:
+        """A price a line item can name by id; returns its id."""
+        raise NotImplementedError
+
+    def make_customer(self, email: str = "conformance@example.com") -> str:
+        """A customer a session can name (and a list can filter on); returns its id."""
+        raise NotImplementedError
+
+    def track(self, session: Any) -> None:
+        """Remember a session (object or id) this test created, so ``close`` can expire it."""
+
+    def forget_unhandled(self) -> None:
+        """A test that reached an unknown route on purpose keeps the strict fake quiet."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class FakeBackend(Backend):
+    name = "fake"
+    api_key = FAKE_API_KEY
+    many = 250
+    max_network_retries = 0
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.fake = FakeCheckout(clock=clock)
+        self.fake.start()
+
+    def make_price(
+        self, unit_amount: int, currency: str = "usd", recurring: dict[str, Any] | None = None
+    ) -> str:
+        assert self.fake is not None
+        return str(
+            self.fake.prices.add(unit_amount=unit_amount, currency=currency, recurring=recurring)[
+                "id"
+            ]
+        )
+
+    def make_customer(self, email: str = "conformance@example.com") -> str:
+        assert self.fake is not None
+        return str(self.fake.customers.add(email=email)["id"])
+
+    def forget_unhandled(self) -> None:
+        assert self.fake is not None
+        self.fake.unhandled.clear()
+
+    def close(self) -> None:
+        assert self.fake is not None
+        if self.fake.active:
+            self.fake.stop()  # strict: an unexpected unknown route fails the test here
+
+
+class RealBackend(Backend):
+    """Stripe's test mode. Everything a test creates is expired, archived or deleted after it."""
+
+    name = "real"
+    many = 25
+    max_network_retries = 2
+
+    def __init__(self, api_key: str) -> None:
+        if not api_key.startswith(("sk_test_", "rk_test_")):
+            raise ValueError(f"{KEY_ENV} must be a test-mode key (sk_test_… or rk_test_…)")
+        try:
+            active = fakecheckout.current()
+        except RuntimeError:
+            active = None
+        if active is not None:
+            raise RuntimeError("a FakeCheckout is active: it would intercept the real requests")
+        self.api_key = api_key
+        self.client = stripe.StripeClient(api_key, max_network_retries=2)
+        self._sessions: list[str] = []
+        self._prices: list[str] = []
+        self._customers: list[str] = []
+
+    def make_price(
+        self, unit_amount: int, currency: str = "usd", recurring: dict[str, Any] | None = None
+    ) -> str:
+        params: dict[str, Any] = {
+            "unit_amount": unit_amount,
+            "currency": currency,
+            "product_data": {"name": "fakecheckout conformance"},
+        }
+        if recurring is not None:
+            params["recurring"] = recurring
+        price_id = str(self.client.v1.prices.create(params=params)["id"])  # type: ignore[arg-type]
+        self._prices.append(price_id)
+        return price_id
+
+    def make_customer(self, email: str = "conformance@example.com") -> str:
+        customer = self.client.v1.customers.create(
+            params={"email": email, "description": "fakecheckout conformance"}
+        )
+        self._customers.append(str(customer["id"]))
+        return str(customer["id"])
+
+    def track(self, session: Any) -> None:
+        self._sessions.append(session if isinstance(session, str) else str(session["id"]))
+
+    def close(self) -> None:
+        for session_id in self._sessions:
+            with contextlib.suppress(stripe.InvalidRequestError):  # expired or completed already
+                self.client.v1.checkout.sessions.expire(session_id)
+        for customer_id in self._customers:
+            self.client.v1.customers.delete(customer_id)
+        for price_id in self._prices:
+            self.client.v1.prices.update(price_id, params={"active": False})
+
+
+# --- SDK styles ---------------------------------------------------------------------------------
+
+
+class SdkStyle:
+    """The six Checkout Session endpoints in one SDK style; ``options`` are request options
+    (``idempotency_key=``, ``stripe_account=``, ``api_key=``)."""
+
+    name: str
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def __enter__(self) -> SdkStyle:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def create(self, params: dict[str, Any], **options: Any) -> Any:
+        session = self._create(params, options)
+        self.backend.track(session)
+        return session
+
+    def _create(self, params: dict[str, Any], options: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def retrieve(
+        self, session_id: str, params: dict[str, Any] | None = None, **options: Any
+    ) -> Any:
+        raise NotImplementedError
+
+    def update(self, session_id: str, params: dict[str, Any], **options: Any) -> Any:
+        raise NotImplementedError
+
+    def list(self, params: dict[str, Any] | None = None, **options: Any) -> Any:
+        raise NotImplementedError
+
+    def expire(self, session_id: str, params: dict[str, Any] | None = None, **options: Any) -> Any:
+        raise NotImplementedError
+
+    def list_line_items(
+        self, session_id: str, params: dict[str, Any] | None = None, **options: Any
+    ) -> Any:
+        raise NotImplementedError
+
+
+class GlobalStyle(SdkStyle):
+    """``stripe.api_key = key; stripe.checkout.Session.create(...)``; globals restored on exit."""
+
+    name = "global"
+
+    def __enter__(self) -> GlobalStyle:
+        self._saved = (stripe.api_key, stripe.max_network_retries)
+        stripe.api_key = self.backend.api_key
+        stripe.max_network_retries = self.backend.max_network_retries
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        stripe.api_key, stripe.max_network_retries = self._saved
+
+    def _create(self, params: dict[str, Any], options: dict[str, Any]) -> Any:
+        return stripe.checkout.Session.create(**params, **options)
+
+    def retrieve(
+        self, session_id: str, params: dict[str, Any] | None = None, **options: Any
+    ) -> Any:
+        return stripe.checkout.Session.retrieve(session_id, **(params or {}), **options)
+
+    def update(self, session_id: str, params: dict[str, Any], **options: Any) -> Any:
+        return stripe.checkout.Session.modify(session_id, **params, **options)
+
+    def list(self, params: dict[str, Any] | None = None, **options: Any) -> Any:
+        return stripe.checkout.Session.list(**(params or {}), **options)
+
+    def expire(self, session_id: str, params: dict[str, Any] | None = None, **options: Any) -> Any:
+        return stripe.checkout.Session.expire(session_id, **(params or {}), **options)
+
+    def list_line_items(
+        self, session_id: str, params: dict[str, Any] | None = None, **options: Any
+    ) -> Any:
+        return stripe.checkout.Session.list_line_items(session_id, **(params or {}), **options)
+
+
+class ClientStyle(SdkStyle):
+    """``stripe.StripeClient(key).v1.checkout.sessions.create(params={...}, options={...})``."""
+
+    name = "client"
+
+    def __init__(self, backend: Backend) -> None:
+        super().__init__(backend)
+        self.client = stripe.StripeClient(
+            backend.api_key, max_network_retries=backend.max_network_retries
+        )
+        self.sessions = self.client.v1.checkout.sessions
+
+    def _create(self, params: dict[str, Any], options: dict[str, Any]) -> Any:
+        return self.sessions.create(params=params, options=options)  # type: ignore[arg-type]
+
+    def retrieve(
+        self, session_id: str, params: dict[str, Any] | None = None, **options: Any
+    ) -> Any:
+        return self.sessions.retrieve(session_id, params=params, options=options)  # type: ignore[arg-type]
+
+    def update(self, session_id: str, params: dict[str, Any], **options: Any) -> Any:
+        return self.sessions.update(session_id, params=params, options=options)  # type: ignore[arg-type]
+
+    def list(self, params: dict[str, Any] | None = None, **options: Any) -> Any:
+        return self.sessions.list(params=params, options=options)  # type: ignore[arg-type]
+
+    def expire(self, session_id: str, params: dict[str, Any] | None = None, **options: Any) -> Any:
+        return self.sessions.expire(session_id, params=params, options=options)  # type: ignore[arg-type]
+
+    def list_line_items(
+        self, session_id: str, params: dict[str, Any] | None = None, **options: Any
+    ) -> Any:
+        return self.sessions.line_items.list(session_id, params=params, options=options)  # type: ignore[arg-type]
+
+
+def client_style_available() -> bool:
+    """Whether this ``stripe`` has ``StripeClient`` with the ``v1`` namespace."""
+    client_class = getattr(stripe, "StripeClient", None)
+    if client_class is None:
+        return False
+    return hasattr(client_class(FAKE_API_KEY), "v1")
