@@ -8,7 +8,7 @@ and, with ``product_data``, a product, as Stripe does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from . import errors
@@ -132,9 +132,13 @@ class Catalog:
         return name
 
 
+_WIDE = Context(prec=64, rounding=ROUND_HALF_UP)
+
+
 def decimal_amount(unit_amount: int | None, unit_amount_decimal: str | None, quantity: int) -> int:
     """A line's amount in minor units: ``unit_amount × quantity``, rounded half up for decimals."""
     if unit_amount is not None:
         return unit_amount * quantity
-    exact = Decimal(unit_amount_decimal or "0") * quantity
-    return int(exact.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    # Enough digits for a 12-digit amount with 12 decimals times a 64-bit quantity.
+    exact = _WIDE.multiply(Decimal(unit_amount_decimal or "0"), quantity)
+    return int(exact.quantize(Decimal(1), context=_WIDE))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,8 +77,14 @@ class EventStore:
         self.by_type.setdefault(event.type, SortedIndex()).add(event.key, event.id)
 
 
-def type_matcher(pattern: str) -> tuple[str | None, str | None]:
-    """``(exact, prefix)`` for a ``type`` filter: ``checkout.session.*`` matches by prefix."""
+def types_matching(pattern: str | None, names: list[str] | None, known: Iterable[str]) -> list[str]:
+    """The recorded event types a ``type`` filter (``checkout.session.*`` matches by prefix) or a
+    ``types[]`` filter selects."""
+    if names is not None:
+        wanted = set(names)
+        return [name for name in known if name in wanted]
+    if pattern is None:
+        return list(known)
     if pattern.endswith("*"):
-        return None, pattern[:-1]
-    return pattern, None
+        return [name for name in known if name.startswith(pattern[:-1])]
+    return [name for name in known if name == pattern]

@@ -8,7 +8,8 @@ https://docs.stripe.com/api/pagination
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import heapq
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -47,29 +48,43 @@ class SortedIndex:
             del self._keys[at]
             del self._ids[at]
 
-    def newest_first(self, below: int, floor: int) -> Iterator[str]:
-        """Ids at positions ``below-1`` down to ``floor``."""
-        ids = self._ids
-        for at in range(below - 1, floor - 1, -1):
-            yield ids[at]
+    def descending(self, below: Key, floor: Key) -> Iterator[tuple[Key, str]]:
+        """``(key, id)`` with ``floor <= key < below``, newest first."""
+        keys, ids = self._keys, self._ids
+        stop = bisect_left(keys, floor)
+        for at in range(bisect_left(keys, below) - 1, stop - 1, -1):
+            yield keys[at], ids[at]
 
-    def oldest_first(self, above: int, ceiling: int) -> Iterator[str]:
-        """Ids at positions ``above`` up to ``ceiling-1``."""
-        ids = self._ids
-        for at in range(above, ceiling):
-            yield ids[at]
+    def ascending(self, above: Key, ceiling: Key) -> Iterator[tuple[Key, str]]:
+        """``(key, id)`` with ``above < key < ceiling``, oldest first."""
+        keys, ids = self._keys, self._ids
+        start = bisect_right(keys, above)
+        for at in range(start, bisect_left(keys, ceiling)):
+            yield keys[at], ids[at]
 
-    def bounds(self, created: CreatedRange) -> tuple[int, int]:
-        """Positions ``[floor, ceiling)`` of the objects whose ``created`` is in range."""
-        floor = bisect_left(self._keys, (created.minimum, -1)) if created.minimum is not None else 0
-        if created.maximum is None:
-            ceiling = len(self._keys)
-        else:
-            ceiling = bisect_left(self._keys, (created.maximum + 1, -1))
-        return floor, ceiling
 
-    def position(self, key: Key) -> int:
-        return bisect_left(self._keys, key)
+class UnionIndex:
+    """Several disjoint indexes read as one (``types[]=a&types[]=b``), merged lazily."""
+
+    def __init__(self, parts: list[SortedIndex]) -> None:
+        self._parts = parts
+
+    def __len__(self) -> int:
+        return sum(len(part) for part in self._parts)
+
+    def descending(self, below: Key, floor: Key) -> Iterator[tuple[Key, str]]:
+        streams = [part.descending(below, floor) for part in self._parts]
+        return heapq.merge(*streams, reverse=True)
+
+    def ascending(self, above: Key, ceiling: Key) -> Iterator[tuple[Key, str]]:
+        return heapq.merge(*(part.ascending(above, ceiling) for part in self._parts))
+
+
+Index = SortedIndex | UnionIndex
+
+#: Beyond every key: ``created`` is a 64-bit integer.
+_TOP: Key = (2**63, 0)
+_BOTTOM: Key = (-(2**63) - 1, 0)
 
 
 @dataclass(frozen=True)
@@ -120,7 +135,7 @@ class PageRequest:
 
 
 def page(
-    index: SortedIndex,
+    index: Index,
     request: PageRequest,
     *,
     key_of: Callable[[str], Key | None],
@@ -143,12 +158,13 @@ def page(
     if request.starting_after is not None and request.ending_before is not None:
         raise errors.both_cursors()
 
-    floor, ceiling = index.bounds(created)
+    floor = (created.minimum, -1) if created.minimum is not None else _BOTTOM
+    ceiling = (created.maximum + 1, -1) if created.maximum is not None else _TOP
     wanted = request.limit + 1
     found: list[str] = []
     if request.ending_before is not None and cursor_key is not None:
-        above = max(index.position(cursor_key) + 1, floor)
-        for object_id in index.oldest_first(above, ceiling):
+        above = max(cursor_key, (floor[0], floor[1] - 1))
+        for _, object_id in index.ascending(above, ceiling):
             if matches is None or matches(object_id):
                 found.append(object_id)
                 if len(found) == wanted:
@@ -156,10 +172,8 @@ def page(
         has_more = len(found) > request.limit
         return list(reversed(found[: request.limit])), has_more
 
-    below = ceiling
-    if cursor_key is not None:
-        below = min(index.position(cursor_key), ceiling)
-    for object_id in index.newest_first(below, floor):
+    below = min(cursor_key, ceiling) if cursor_key is not None else ceiling
+    for _, object_id in index.descending(below, floor):
         if matches is None or matches(object_id):
             found.append(object_id)
             if len(found) == wanted:

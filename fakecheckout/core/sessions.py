@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from . import errors
@@ -20,6 +21,8 @@ MIN_LIFETIME = 30 * 60
 MAX_LIFETIME = 24 * 60 * 60
 MAX_PAYMENT_LINE_ITEMS = 100
 MAX_SUBSCRIPTION_LINE_ITEMS = 20  # of each kind: recurring and one-time
+#: The largest unit amount accepted (12 digits). Unverified: Stripe's limits vary by currency.
+MAX_UNIT_AMOUNT = 10**12 - 1
 
 #: Every always-present field, with its value on a fresh ``payment``-mode session.
 TEMPLATE: dict[str, Any] = {
@@ -555,8 +558,17 @@ class Builder:
             raise errors.price_data_needs_amount(index)
         if unit_amount is not None and unit_amount_decimal is not None:
             raise errors.only_one_of(f"{prefix}[unit_amount]", f"{prefix}[unit_amount_decimal]")
-        if unit_amount is not None and unit_amount < 0:
-            raise errors.value_too_small(f"{prefix}[unit_amount]", 0)
+        for name, given in (
+            ("unit_amount", unit_amount),
+            ("unit_amount_decimal", unit_amount_decimal),
+        ):
+            if given is None:
+                continue
+            amount = Decimal(given)
+            if amount < 0:
+                raise errors.value_too_small(f"{prefix}[{name}]", 0)
+            if amount > MAX_UNIT_AMOUNT:
+                raise errors.value_too_large(f"{prefix}[{name}]", MAX_UNIT_AMOUNT)
         price = price_object(
             price_id=self.ids.new("price_", 24),
             created=self.now,

@@ -275,3 +275,44 @@ def test_returned_objects_are_copies(world: World) -> None:
     again = world.sessions.retrieve(session["id"])
     assert again["metadata"] == {"a": "1"}
     assert again["payment_method_types"] == ["card"]
+
+
+def test_unit_amount_decimal_rounds_half_up_per_line(world: World) -> None:
+    item = {
+        "price_data": {
+            "currency": "usd",
+            "unit_amount_decimal": "10.5",
+            "product_data": {"name": "Bolt"},
+        },
+        "quantity": 3,
+    }
+    assert world.sessions.create(mode="payment", line_items=[item])["amount_total"] == 32
+
+
+@pytest.mark.parametrize("value", ["-5", "-0.5"])
+def test_negative_unit_amount_decimal_is_refused(world: World, value: str) -> None:
+    item = {
+        "price_data": {
+            "currency": "usd",
+            "unit_amount_decimal": value,
+            "product_data": {"name": "x"},
+        },
+        "quantity": 1,
+    }
+    with pytest.raises(InvalidRequestError) as caught:
+        world.sessions.create(mode="payment", line_items=[item])
+    assert caught.value.param == "line_items[0][price_data][unit_amount_decimal]"
+
+
+def test_huge_unit_amount_decimal_is_a_400(world: World) -> None:
+    item = {
+        "price_data": {
+            "currency": "usd",
+            "unit_amount_decimal": "1" + "0" * 28,
+            "product_data": {"name": "x"},
+        },
+        "quantity": 1,
+    }
+    with pytest.raises(InvalidRequestError) as caught:
+        world.sessions.create(mode="payment", line_items=[item])
+    assert caught.value.message == "This value must be less than or equal to 999999999999."
