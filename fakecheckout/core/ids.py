@@ -8,6 +8,12 @@ import threading
 
 BASE62 = string.digits + string.ascii_letters
 
+# Each random byte picks a character (a fake's ids need no perfectly uniform distribution).
+BYTE_TO_BASE62 = bytes(ord(BASE62[value % 62]) for value in range(256))
+
+# Each random byte picks a character (a fake's ids need no perfectly uniform distribution).
+BYTE_TO_BASE62 = bytes(ord(BASE62[value % 62]) for value in range(256))
+
 #: Lengths of the random part, as in Stripe's test-mode ids (the seed examples' ``cs_test_a1…`` ids
 #: are 66 characters: 8 for the prefix and 58 random).
 SESSION_ID_RANDOM_LENGTH = 58
@@ -23,14 +29,12 @@ class IdFactory:
     def new(self, prefix: str, length: int = 24) -> str:
         """``prefix`` followed by ``length`` base62 characters."""
         with self._lock:
-            return prefix + "".join(self._random.choices(BASE62, k=length))
+            raw = self._random.randbytes(length)
+        return prefix + raw.translate(BYTE_TO_BASE62).decode("ascii")
 
     def session_id(self) -> str:
         # Real test-mode session ids start "cs_test_a1" or "cs_test_b1"; keep that look.
         with self._lock:
-            head = self._random.choice("ab") + "1"
-            return (
-                "cs_test_"
-                + head
-                + "".join(self._random.choices(BASE62, k=SESSION_ID_RANDOM_LENGTH - 2))
-            )
+            raw = self._random.randbytes(SESSION_ID_RANDOM_LENGTH - 1)
+        head = "ab"[raw[0] & 1] + "1"
+        return "cs_test_" + head + raw[1:].translate(BYTE_TO_BASE62).decode("ascii")

@@ -142,11 +142,16 @@ def _sends_nothing(value: object) -> bool:
     pending = [value]
     while pending:
         item = pending.pop()
-        if isinstance(item, Mapping):
-            pending.extend(element for element in item.values() if element is not None)
+        if isinstance(item, (dict, Mapping)):
+            for element in item.values():
+                if element is None:
+                    continue
+                if not isinstance(element, (dict, list, tuple, Mapping)):
+                    return False  # a scalar inside: sent (the common case, found at once)
+                pending.append(element)
         elif isinstance(item, (list, tuple)):
             for element in item:
-                if not isinstance(element, (Mapping, list, tuple)):
+                if not isinstance(element, (dict, list, tuple, Mapping)):
                     return False
                 pending.append(element)
         elif item is not None:
@@ -156,6 +161,8 @@ def _sends_nothing(value: object) -> bool:
 
 def _is_sent(value: object) -> bool:
     """Whether the SDK sends a hash value (``None`` and empty containers it leaves out)."""
+    if type(value) is str:  # the common case, on the HTTP door always
+        return True
     return value is not None and _is_sent_item(value)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import errors
 from .catalog import Catalog, decimal_amount, price_object
-from .ids import BASE62, IdFactory
+from .ids import BYTE_TO_BASE62, IdFactory
 
 MIN_LIFETIME = 30 * 60
 MAX_LIFETIME = 24 * 60 * 60
@@ -191,15 +191,21 @@ def render(record: SessionRecord) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in FIELD_ORDER:
         if name in fields:
-            out[name] = copy_json(fields[name])
+            value = fields[name]
         elif name in TEMPLATE:
-            out[name] = copy_json(TEMPLATE[name])
+            value = TEMPLATE[name]
+        else:
+            continue
+        out[name] = copy_json(value) if type(value) in _CONTAINERS else value
     status = out["status"]
     if out["ui_mode"] == "hosted_page" and status == "open":
         out["url"] = hosted_url(out["id"])
     if out["ui_mode"] != "hosted_page" and status == "open":
         out["client_secret"] = client_secret(out["id"])
     return out
+
+
+_CONTAINERS = (dict, list)
 
 
 def render_line_item(item: dict[str, Any]) -> dict[str, Any]:
@@ -226,13 +232,8 @@ def client_secret(session_id: str) -> str:
 
 
 def _derived(session_id: str, purpose: str, length: int) -> str:
-    digest = hashlib.sha256(f"{purpose}:{session_id}".encode()).digest()
-    number = int.from_bytes(digest, "big")
-    chars = []
-    for _ in range(length):
-        number, rest = divmod(number, 62)
-        chars.append(BASE62[rest])
-    return "".join(chars)
+    digest = hashlib.sha512(f"{purpose}:{session_id}".encode()).digest()
+    return digest[:length].translate(BYTE_TO_BASE62).decode("ascii")
 
 
 # --- creation -----------------------------------------------------------------------------------
