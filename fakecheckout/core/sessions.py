@@ -185,8 +185,12 @@ class SessionRecord:
 # --- rendering ----------------------------------------------------------------------------------
 
 
-def render(record: SessionRecord) -> dict[str, Any]:
-    """The full ``checkout.session`` JSON object (without ``line_items``), as a fresh copy."""
+def render(record: SessionRecord, *, copy: bool = True) -> dict[str, Any]:
+    """The full ``checkout.session`` JSON object (without ``line_items``).
+
+    With ``copy`` (the default) nothing in it is shared with what is stored, so a caller may change
+    it; ``copy=False`` is for a result that is only serialized (the HTTP door), and skips that.
+    """
     fields = record.fields
     out: dict[str, Any] = {}
     for name in FIELD_ORDER:
@@ -196,7 +200,7 @@ def render(record: SessionRecord) -> dict[str, Any]:
             value = TEMPLATE[name]
         else:
             continue
-        out[name] = copy_json(value) if type(value) in _CONTAINERS else value
+        out[name] = copy_json(value) if copy and type(value) in _CONTAINERS else value
     status = out["status"]
     if out["ui_mode"] == "hosted_page" and status == "open":
         out["url"] = hosted_url(out["id"])
@@ -208,8 +212,10 @@ def render(record: SessionRecord) -> dict[str, Any]:
 _CONTAINERS = (dict, list)
 
 
-def render_line_item(item: dict[str, Any]) -> dict[str, Any]:
-    return copy_json(item)  # type: ignore[no-any-return]
+def render_line_item(item: dict[str, Any], *, copy: bool = True) -> dict[str, Any]:
+    """A line item (``item`` object); ``copy`` as for :func:`render`."""
+    copied: dict[str, Any] = copy_json(item) if copy else item
+    return copied
 
 
 def copy_json(value: Any) -> Any:

@@ -148,6 +148,11 @@ class World:
         finally:
             self._request.current = None
 
+    def _serializing(self) -> bool:
+        """Whether this thread answers an HTTP request, whose result is only turned into JSON
+        (so it need not be a copy of what is stored)."""
+        return getattr(self._request, "current", None) is not None
+
     # --- operations ---
 
     @contextmanager
@@ -213,7 +218,7 @@ class World:
             type=f"checkout.session.{event}",
             created=at,
             account=state.account_id,
-            data=pack(render(record)),
+            data=pack(render(record, copy=False)),
             request_id=request_id,
             idempotency_key=idempotency_key,
             pending_webhooks=subscribers,
@@ -465,11 +470,12 @@ class SessionsAPI(_AccountAPI):
         ids, has_more = page_in_order(
             [item["id"] for item in record.line_items], request, object_name="line_item"
         )
-        data = [render_line_item(by_id[i]) for i in ids]
+        copy = not self._world._serializing()
+        data = [render_line_item(by_id[i], copy=copy) for i in ids]
         return envelope(data, has_more, f"{SESSIONS_URL}/{record.id}/line_items")
 
     def _render(self, record: SessionRecord, expand: Sequence[str]) -> dict[str, Any]:
-        out = render(record)
+        out = render(record, copy=not self._world._serializing())
         for path in expand:
             head, _, rest = path.partition(".")
             if head == "line_items":

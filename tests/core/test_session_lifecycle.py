@@ -158,3 +158,13 @@ def test_an_id_that_cannot_be_a_session_id_is_reported_as_invalid(world: World) 
     error = caught.value
     assert error.message == "Invalid checkout.session id: {CHECKOUT_SESSION_ID}"
     assert (error.code, error.param) == (None, None)
+
+
+def test_line_items_returned_are_copies(world: World) -> None:
+    session = world.sessions.create(**payment_params())
+    item = world.sessions.list_line_items(session["id"])["data"][0]
+    item["price"]["unit_amount"] = 1
+    item["metadata"]["x"] = "y"
+    again = world.sessions.list_line_items(session["id"])["data"][0]
+    assert again["price"]["unit_amount"] == 1500
+    assert again["metadata"] == {}
