@@ -136,6 +136,17 @@ ECHOED = (
     "wallet_options",
 )
 
+#: Create parameters shown on the object as a hash of these keys, ``null`` where not given.
+HASHES_WITH_NULLS: dict[str, tuple[str, ...]] = {
+    "consent_collection": ("payment_method_reuse_agreement", "promotions", "terms_of_service"),
+    "saved_payment_method_options": (
+        "allow_redisplay_filters",
+        "payment_method_remove",
+        "payment_method_save",
+    ),
+    "permissions": ("update_shipping_details",),
+}
+
 #: Fields holding an id of another object, which ``expand`` could turn into that object.
 EXPANDABLE = (
     "customer",
@@ -401,13 +412,6 @@ class Builder:
                     "url": None,
                 }
             }
-        if "consent_collection" in params:
-            given = params["consent_collection"]
-            fields["consent_collection"] = {
-                "payment_method_reuse_agreement": given.get("payment_method_reuse_agreement"),
-                "promotions": given.get("promotions"),
-                "terms_of_service": given.get("terms_of_service"),
-            }
         if "custom_text" in params:
             text = dict(TEMPLATE["custom_text"])
             for name, value in params["custom_text"].items():
@@ -433,17 +437,9 @@ class Builder:
                 "enabled": given["enabled"],
                 "required": given.get("required", "never"),
             }
-        if "saved_payment_method_options" in params:
-            given = params["saved_payment_method_options"]
-            fields["saved_payment_method_options"] = {
-                "allow_redisplay_filters": given.get("allow_redisplay_filters"),
-                "payment_method_remove": given.get("payment_method_remove"),
-                "payment_method_save": given.get("payment_method_save"),
-            }
-        if "permissions" in params:
-            fields["permissions"] = {
-                "update_shipping_details": params["permissions"].get("update_shipping_details")
-            }
+        for name, keys in HASHES_WITH_NULLS.items():
+            if name in params:
+                fields[name] = {key: params[name].get(key) for key in keys}
         if "payment_method_collection" in params:
             fields["payment_method_collection"] = params["payment_method_collection"]
         for name in ("branding_settings", "name_collection"):
