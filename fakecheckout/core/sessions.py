@@ -136,6 +136,17 @@ ECHOED = (
     "wallet_options",
 )
 
+#: ``branding_settings`` of an account that has set none (Stripe's defaults).
+BRANDING_DEFAULTS: dict[str, Any] = {
+    "background_color": "#ffffff",
+    "border_style": "rounded",
+    "button_color": "#0074d4",
+    "display_name": "Test account",
+    "font_family": "default",
+    "icon": None,
+    "logo": None,
+}
+
 #: Create parameters shown on the object as a hash of these keys, ``null`` where not given.
 HASHES_WITH_NULLS: dict[str, tuple[str, ...]] = {
     "consent_collection": ("payment_method_reuse_agreement", "promotions", "terms_of_service"),
@@ -442,9 +453,19 @@ class Builder:
                 fields[name] = {key: params[name].get(key) for key in keys}
         if "payment_method_collection" in params:
             fields["payment_method_collection"] = params["payment_method_collection"]
-        for name in ("branding_settings", "name_collection"):
-            if name in params:
-                fields[name] = params[name]
+        if "branding_settings" in params:
+            # Divergence: Stripe fills what is not given from the account's branding settings.
+            fields["branding_settings"] = {**BRANDING_DEFAULTS, **params["branding_settings"]}
+        if "name_collection" in params:
+            fields["name_collection"] = {
+                kind: {"enabled": given["enabled"], "optional": given.get("optional", False)}
+                for kind, given in params["name_collection"].items()
+            }
+        if "optional_items" in params:
+            fields["optional_items"] = [
+                self._optional_item(index, given)
+                for index, given in enumerate(params["optional_items"])
+            ]
         for index, discount in enumerate(params.get("discounts") or []):
             # fakecheckout keeps no coupons or promotion codes, so any id is unknown, as at Stripe.
             for kind in ("coupon", "promotion_code"):
@@ -459,6 +480,14 @@ class Builder:
                 param="payment_method_configuration",
                 status=400,
             )
+
+    def _optional_item(self, index: int, given: dict[str, Any]) -> dict[str, Any]:
+        self.catalog.price(given["price"], param=f"optional_items[{index}][price]")
+        return {
+            "adjustable_quantity": adjustable_quantity(given.get("adjustable_quantity")),
+            "price": given["price"],
+            "quantity": given["quantity"],
+        }
 
     # --- line items ---
 

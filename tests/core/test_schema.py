@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from fakecheckout import ManualClock
+from fakecheckout import InvalidRequestError, ManualClock
 from fakecheckout.core.world import World
 
 from .conftest import payment_params, shirt
@@ -122,3 +122,35 @@ def test_shipping_option_adds_to_the_total(world: World) -> None:
 @pytest.mark.parametrize("field", sorted(SCHEMA["required"]))
 def test_always_present_field_is_present(world: World, field: str) -> None:
     assert field in world.sessions.create(**payment_params())
+
+
+def test_echoed_optional_hashes_match_the_schema(world: World) -> None:
+    price = world.prices.add(unit_amount=300, currency="usd", product_name="Sticker")
+    session = world.sessions.create(
+        **payment_params(
+            branding_settings={"display_name": "Shop", "border_style": "rounded"},
+            name_collection={"business": {"enabled": True}},
+            optional_items=[{"price": price["id"], "quantity": 1}],
+            wallet_options={"link": {"display": "never"}},
+            managed_payments={"enabled": False},
+            adaptive_pricing={"enabled": True},
+            saved_payment_method_options={"payment_method_save": "enabled"},
+            permissions={"update_shipping_details": "server_only"},
+            shipping_address_collection={"allowed_countries": ["FR", "DE"]},
+            excluded_payment_method_types=["klarna"],
+        )
+    )
+    assert_valid(session)
+    assert session["optional_items"] == [
+        {"adjustable_quantity": None, "price": price["id"], "quantity": 1}
+    ]
+    assert session["name_collection"] == {"business": {"enabled": True, "optional": False}}
+    assert session["branding_settings"]["display_name"] == "Shop"
+
+
+def test_optional_item_with_an_unknown_price_is_refused(world: World) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        world.sessions.create(
+            **payment_params(optional_items=[{"price": "price_nope", "quantity": 1}])
+        )
+    assert caught.value.param == "optional_items[0][price]"
