@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import time
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -279,12 +278,13 @@ def test_more_pairs_than_the_bound_are_rejected():
     assert str(MAX_PAIRS) in error.message
 
 
-def test_a_maximal_body_decodes_in_linear_time():
+def test_a_maximal_body_decodes():
+    # The most pairs at the deepest nesting; a quadratic decoder would take minutes here (speed
+    # itself is measured by the benchmarks, not asserted).
     body = "&".join(f"a[][x{i}]" + "[y]" * (MAX_DEPTH - 2) + "=v" for i in range(MAX_PAIRS))
-    started = time.perf_counter()
     decoded = decode(body)
-    assert time.perf_counter() - started < 2.0  # about 0.1 s; quadratic would take minutes
     assert len(decoded["a"]) == 1
+    assert len(decoded["a"][0]) == MAX_PAIRS
 
 
 # --- encode -------------------------------------------------------------------------------------
