@@ -27,9 +27,13 @@ class StripeError(Exception):
         code: str | None = None,
         http_status: int | None = None,
         type: str | None = None,  # noqa: A002 - Stripe's own field name
+        after_validation: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
+        #: Raised once the endpoint ran (a missing object, a session in the wrong state), not by
+        #: parameter validation: Stripe keeps such a result for idempotent replay.
+        self.after_validation = after_validation
         self.param = param
         self.code = code
         self.http_status = http_status if http_status is not None else self.default_status
@@ -110,6 +114,7 @@ def no_such_object(
         param=param,
         code="resource_missing",
         http_status=status,
+        after_validation=True,
     )
 
 
@@ -418,7 +423,8 @@ def expires_at_too_late() -> StripeError:
 def expire_not_open(status: str) -> StripeError:
     return InvalidRequestError(
         'Only Checkout Sessions with a status in ["open"] can be expired. '
-        f"This Checkout Session has a status of `{status}`."
+        f"This Checkout Session has a status of `{status}`.",
+        after_validation=True,
     )
 
 
@@ -426,7 +432,8 @@ def complete_not_open(status: str) -> StripeError:
     """Completing is fakecheckout's own operation; it mirrors the expire wording."""
     return InvalidRequestError(
         'Only Checkout Sessions with a status in ["open"] can be completed. '
-        f"This Checkout Session has a status of `{status}`."
+        f"This Checkout Session has a status of `{status}`.",
+        after_validation=True,
     )
 
 
@@ -434,7 +441,8 @@ def update_not_open(status: str) -> StripeError:
     """Unverified wording: Stripe documents no text for updating a finished session."""
     return InvalidRequestError(
         'Only Checkout Sessions with a status in ["open"] can be updated. '
-        f"This Checkout Session has a status of `{status}`."
+        f"This Checkout Session has a status of `{status}`.",
+        after_validation=True,
     )
 
 
@@ -443,7 +451,8 @@ def no_pending_async_payment(status: str, payment_status: str | None) -> StripeE
     return InvalidRequestError(
         "Only Checkout Sessions with a status of `complete` and a payment_status of `unpaid` have "
         f"a delayed payment to settle. This Checkout Session has a status of `{status}` and a "
-        f"payment_status of `{payment_status}`."
+        f"payment_status of `{payment_status}`.",
+        after_validation=True,
     )
 
 
@@ -466,7 +475,9 @@ def malformed_id(object_name: str, object_id: str) -> StripeError:
 
     Verified wording, no code, no param; the status is unverified (404 here, like an unknown id).
     """
-    return InvalidRequestError(f"Invalid {object_name} id: {object_id}", http_status=404)
+    return InvalidRequestError(
+        f"Invalid {object_name} id: {object_id}", http_status=404, after_validation=True
+    )
 
 
 # --- authentication, idempotency, routing -------------------------------------------------------

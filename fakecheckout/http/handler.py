@@ -193,31 +193,32 @@ class _Request:
             extra = {"Idempotent-Replayed": "true"}
             return self.respond(outcome.status, outcome.body, extra)
         try:
-            status, payload = self.run(route, namespace, ids, params)
+            status, payload, keep = self.run(route, namespace, ids, params)
         except BaseException:  # KeyboardInterrupt and the like: forget the key, let it go
             store.abandon(outcome)
             raise
-        store.finish(outcome, status, payload)
+        store.finish(outcome, status, payload, keep=keep)
         return self.respond(status, payload)
 
     def execute(
         self, route: Route, namespace: Any, ids: list[str], params: dict[str, Any]
     ) -> Response:
-        status, payload = self.run(route, namespace, ids, params)
+        status, payload, _ = self.run(route, namespace, ids, params)
         return self.respond(status, payload)
 
     def run(
         self, route: Route, namespace: Any, ids: list[str], params: dict[str, Any]
-    ) -> tuple[int, bytes]:
+    ) -> tuple[int, bytes, bool]:
+        """Run the endpoint: status, body, and whether an ``Idempotency-Key`` keeps the result."""
         try:
             with self.world.request_context(self.request_id, self.idempotency_key or None):
                 result = route.endpoint(namespace, ids, params)
-            return 200, _json(result)
+            return 200, _json(result), True
         except errors.StripeError as error:
-            return error.http_status, _json(error.to_dict())
+            return error.http_status, _json(error.to_dict()), error.after_validation
         except Exception:
             _logger.exception("fakecheckout failed on %s %s", self.method, self.path)
-            return 500, _json(errors.internal_error().to_dict())
+            return 500, _json(errors.internal_error().to_dict()), True
 
     def error(self, error: errors.StripeError) -> Response:
         return self.respond(error.http_status, _json(error.to_dict()))

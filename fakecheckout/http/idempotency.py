@@ -13,15 +13,12 @@ Rules (API.md "Idempotency", reference/behaviour.md §7, verified.md §8):
   ``Idempotent-Replayed: true``); with another fingerprint it is a 400 ``idempotency_error``.
 - While the first request with a key is still executing, another request with that key gets a
   409 ``idempotency_key_in_use``, whatever its parameters.
-- Which results are stored (``should_store``): Stripe saves a result "only after the execution
-  of an endpoint begins" and not when "incoming parameters fail validation". The fakecheckout
-  core validates everything (parameters, referenced ids, the state of the session) before it
-  changes anything, so every ``StripeError`` it raises is such a failure and is **not** stored:
-  the client may fix its parameters and retry with the same key. Stored are successes (2xx) and
-  500s (an unexpected failure inside an endpoint, which may have acted half-way: Stripe replays
-  500s too). Divergence: Stripe may replay some 4xx that arise while its endpoint runs (for
-  example expiring a session that is no longer open); the fake re-executes them instead, which
-  gives the same status and body because statuses are final.
+- Which results are stored: Stripe saves a result "only after the execution of an endpoint
+  begins" and not when "incoming parameters fail validation" (API.md: "successful and
+  failed-after-validation responses are replayed"). So successes (2xx), 500s, and the errors the
+  core raises once the endpoint ran (``StripeError.after_validation``: a missing object, a session
+  in the wrong state) are stored; parameter validation errors, auth errors and form decoding errors
+  are not, so the client may fix its parameters and retry with the same key.
 - Entries are forgotten 24 hours (fake clock) after first use. A heap ordered by first-use time
   prunes them as time passes, at a cost of O(log n) per expired entry, never a scan.
 
@@ -72,7 +69,8 @@ class Ticket:
 
 
 def should_store(status: int) -> bool:
-    """Whether a result with this HTTP status is saved for replay (see the module docstring)."""
+    """Whether a result with this HTTP status is saved for replay when the caller does not say
+    (2xx and 5xx; see the module docstring for the 4xx that are)."""
     return 200 <= status < 300 or status >= 500
 
 
@@ -126,11 +124,12 @@ class IdempotencyStore:
             status = int.from_bytes(entry[_DIGEST_SIZE:head], "big")
             return Replay(status, self._decompress(entry[head:]))
 
-    def finish(self, ticket: Ticket, status: int, body: bytes) -> None:
-        """End the request ``ticket`` let through; keep its result if ``should_store(status)``."""
+    def finish(self, ticket: Ticket, status: int, body: bytes, *, keep: bool | None = None) -> None:
+        """End the request ``ticket`` let through; keep its result if ``keep`` (by default
+        ``should_store(status)``)."""
         with self._lock:
             self._in_flight.pop(ticket.scope, None)
-            if not should_store(status):
+            if not (should_store(status) if keep is None else keep):
                 return
             header = ticket.fingerprint + status.to_bytes(_STATUS_SIZE, "big")
             self._stored[ticket.scope] = header + self._compress(body)

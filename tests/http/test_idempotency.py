@@ -121,9 +121,28 @@ def test_validation_failure_is_not_stored(fake):
     assert (status, "Idempotent-Replayed" in headers) == (200, False)
 
 
-def test_not_found_is_not_stored(fake):
+def test_not_found_is_stored_and_replayed(fake):
+    # The endpoint ran and found nothing: Stripe keeps that result (API.md: failed after validation).
+    path = "/v1/checkout/sessions/cs_test_missing/expire"
+    first = post(fake, "k1", b"", path)
+    again = post(fake, "k1", b"", path)
+    assert (first[0], again[0]) == (404, 404)
+    assert again[1]["Idempotent-Replayed"] == "true"
+    assert again[2] == first[2]
+
+
+def test_same_key_with_other_parameters_after_a_stored_404_is_a_mismatch(fake):
     assert post(fake, "k1", b"", "/v1/checkout/sessions/cs_test_missing/expire")[0] == 404
-    assert post(fake, "k1")[0] == 200
+    assert post(fake, "k1")[0] == 400
+
+
+def test_expiring_a_session_that_is_no_longer_open_is_replayed(fake):
+    session_id = json.loads(post(fake, "create-1")[2])["id"]
+    path = f"/v1/checkout/sessions/{session_id}/expire"
+    assert post(fake, "expire-1", b"", path)[0] == 200
+    first = post(fake, "expire-2", b"", path)
+    again = post(fake, "expire-2", b"", path)
+    assert (first[0], again[0], again[1].get("Idempotent-Replayed")) == (400, 400, "true")
 
 
 def test_auth_failure_is_not_stored(fake):
