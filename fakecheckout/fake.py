@@ -1,18 +1,44 @@
 """``FakeCheckout``: a ``World`` with the HTTP door, turned on and off; ``activate``, ``current``.
 
-Activation is process-wide (``requests`` is patched for every thread) and nests as a stack: the
-innermost active fake answers. Fakes are stopped in the reverse order of starting; stopping an
-outer fake first stops the ones still active inside it (and raises ``RuntimeError``).
+Which fake answers follows the caller's context (a ``contextvars.ContextVar``), so concurrent
+``asyncio`` tasks and threads that each start a fake do not see each other's:
+
+- Each context (an ``asyncio`` task, a thread, ``contextvars.copy_context().run``) keeps its own
+  stack of the fakes it started; the innermost active one answers ``current()`` *and* every
+  ``requests`` call to ``api.stripe.com`` made from that context, whatever other tasks or threads
+  started since. ``asyncio`` tasks copy their creator's context, so a task created inside
+  ``with fake:`` sees ``fake``.
+- A context that started no active fake (typically a ``threading.Thread`` or a thread pool worker
+  started inside ``with fake:``: new threads do not inherit contextvars) falls back to the most
+  recently started fake still active in the process. With a single fake (the usual test) that is
+  the fake; with several fakes active at once in different tasks, run the thread's work with
+  ``contextvars.copy_context().run`` or ``asyncio.to_thread`` to pin it to the caller's fake.
+- Within one context fakes nest as a stack and stop in the reverse order of starting; stopping an
+  outer fake first stops the ones still active inside it *in that context* (and raises
+  ``RuntimeError``). Fakes started in other contexts are not affected. A fake started in one
+  context may be stopped from another (an ``async`` fixture's teardown); that raises nothing.
+
+Interception itself is process-wide: ``responses`` patches ``requests.adapters.HTTPAdapter.send``
+for every thread. All active fakes share one interceptor (a private ``RequestsAdapter``) whose
+Stripe route asks the context above which fake answers; it is installed when the first fake
+starts and removed when the last one stops, so a fake stopping never unpatches ``requests`` under
+another one. If something else patched ``send`` on top of it in between (a user's ``responses``
+mock started inside an active fake), a fake started then installs a second interceptor on top,
+so it sees Stripe calls first, as before; an interceptor is removed once no fake uses it and its
+patch is the one in place (removing it then restores exactly what was below it).
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 import threading
 from collections.abc import Callable, Coroutine, Mapping
 from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, overload
+
+import requests.adapters
 
 from fakecheckout.adapters.responses_adapter import RequestsAdapter
 from fakecheckout.core.clock import Clock
@@ -23,8 +49,79 @@ from fakecheckout.http.idempotency import IdempotencyStore
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_stack: list[FakeCheckout] = []
-_stack_lock = threading.Lock()
+_context_stack: contextvars.ContextVar[tuple[FakeCheckout, ...]] = contextvars.ContextVar(
+    "fakecheckout_active", default=()
+)
+"""The fakes started in this context and not stopped from it, outermost first (may hold fakes
+stopped from another context: those are skipped)."""
+
+_lock = threading.Lock()
+"""Guards ``_started``, ``_layers`` and every fake's ``_layer``."""
+
+_started: list[FakeCheckout] = []
+"""Every active fake in the process, in the order they started (the fallback is the last)."""
+
+
+class _Layer:
+    """One installed interceptor: a ``RequestsAdapter`` routing Stripe calls to the context's fake,
+    and how many active fakes use it."""
+
+    def __init__(self) -> None:
+        self.adapter = RequestsAdapter(_dispatch)
+        self.adapter.start()
+        self.installed: object = requests.adapters.HTTPAdapter.send
+        self.users = 0
+
+
+_layers: list[_Layer] = []
+"""The installed interceptors, bottom first (normally at most one)."""
+
+
+def _acquire_layer() -> _Layer:
+    """The interceptor whose patch is in place now, or a new one on top. ``_lock`` is held."""
+    _prune_layers()
+    send = requests.adapters.HTTPAdapter.send
+    for layer in _layers:
+        if layer.installed is send:
+            break
+    else:
+        layer = _Layer()
+        _layers.append(layer)
+    layer.users += 1
+    return layer
+
+
+def _prune_layers() -> None:
+    """Remove unused interceptors whose patch is the one in place. ``_lock`` is held."""
+    while True:
+        send = requests.adapters.HTTPAdapter.send
+        unused = next((x for x in _layers if x.users == 0 and x.installed is send), None)
+        if unused is None:
+            return
+        unused.adapter.stop()  # restores the send that was in place below it
+        _layers.remove(unused)
+
+
+def _resolve() -> FakeCheckout | None:
+    """The innermost active fake of this context, else the most recently started active one."""
+    stack = _context_stack.get()
+    with _lock:
+        for fake in reversed(stack):
+            if fake._layer is not None:
+                return fake
+        return _started[-1] if _started else None
+
+
+def _dispatch(
+    method: str, url: str, headers: Mapping[str, str], body: bytes
+) -> tuple[int, dict[str, str], bytes]:
+    """The shared interceptor's Stripe route: the calling context's fake answers."""
+    fake = _resolve()
+    if fake is None:  # only after misuse: an interceptor left under a patch that outlived it
+        raise RuntimeError(
+            "a request to api.stripe.com was intercepted but no FakeCheckout is active"
+        )
+    return fake.handle(method, url, headers, body)
 
 
 class UnhandledRequestError(Exception):
@@ -68,7 +165,7 @@ class FakeCheckout(World):
         """``(method, path)`` of every request answered with the "not emulated" 404."""
         self.idempotency = IdempotencyStore()
         """The ``Idempotency-Key`` results this fake remembers (HTTP door only)."""
-        self._adapter = RequestsAdapter(self.handle)
+        self._layer: _Layer | None = None
 
     def handle(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes
@@ -78,37 +175,52 @@ class FakeCheckout(World):
 
     @property
     def active(self) -> bool:
-        """Whether this fake is started (somewhere in the stack of active fakes)."""
-        with _stack_lock:
-            return self in _stack
+        """Whether this fake is started (in any context)."""
+        return self._layer is not None
+
+    @property
+    def _adapter(self) -> RequestsAdapter | None:
+        """The interceptor routing ``requests`` calls while this fake is active."""
+        layer = self._layer
+        return layer.adapter if layer is not None else None
 
     def start(self) -> None:
-        """Intercept ``requests`` calls to ``api.stripe.com``; this fake becomes the innermost."""
-        with _stack_lock:
-            if self in _stack:
+        """Intercept ``requests`` calls to ``api.stripe.com``; this fake becomes the innermost of
+        the calling context (see the module docstring)."""
+        stack = _context_stack.get()
+        with _lock:
+            if self._layer is not None:
                 raise RuntimeError("this FakeCheckout is already started")
-            self._adapter.start()
-            _stack.append(self)
+            self._layer = _acquire_layer()
+            _started.append(self)
+            live = tuple(fake for fake in stack if fake._layer is not None and fake is not self)
+        _context_stack.set((*live, self))
 
     def stop(self, *, exception_propagating: bool = False) -> None:
         """Stop intercepting; then, if strict, raise ``UnhandledRequestError`` for ``unhandled``,
         else ``WebhookDeliveryError`` if a webhook callback raised.
 
         ``exception_propagating=True`` (what ``__exit__`` passes when the block raised) skips the
-        strict check so it does not hide the original exception. Fakes started after this one and
-        still active are stopped first, and then ``RuntimeError`` reports that misuse.
+        strict check so it does not hide the original exception. Fakes started after this one in
+        the same context and still active are stopped first, and then ``RuntimeError`` reports
+        that misuse. Fakes of other contexts are left alone.
         """
-        with _stack_lock:
-            if self not in _stack:
+        stack = _context_stack.get()
+        with _lock:
+            if self._layer is None:
                 raise RuntimeError("stop() called on a FakeCheckout that is not started")
-            index = _stack.index(self)
-            left_inside = len(_stack) - index - 1
-            for fake in reversed(_stack[index:]):
-                fake._adapter.stop()
-            del _stack[index:]
-        if left_inside:
+            index = next((i for i in reversed(range(len(stack))) if stack[i] is self), None)
+            inside: list[FakeCheckout] = []
+            if index is not None:
+                inside = [f for f in stack[index + 1 :] if f._layer is not None and f is not self]
+            for fake in (*reversed(inside), self):
+                fake._release()
+            _prune_layers()
+        if index is not None:
+            _context_stack.set(stack[:index])
+        if inside:
             raise RuntimeError(
-                f"{left_inside} FakeCheckout(s) started inside this one were still active; they "
+                f"{len(inside)} FakeCheckout(s) started inside this one were still active; they "
                 "are stopped now (stop the innermost fake first: fakes nest as a stack)"
             )
         if self.strict and not exception_propagating:
@@ -116,6 +228,13 @@ class FakeCheckout(World):
                 raise UnhandledRequestError(self.unhandled)
             if self.webhooks.failures:
                 raise WebhookDeliveryError(self.webhooks.failures)
+
+    def _release(self) -> None:
+        """Mark this fake stopped and let go of its interceptor. ``_lock`` is held."""
+        layer, self._layer = self._layer, None
+        if layer is not None:
+            layer.users -= 1
+            _started.remove(self)
 
     def __enter__(self) -> FakeCheckout:
         self.start()
@@ -131,11 +250,12 @@ class FakeCheckout(World):
 
 
 def current() -> FakeCheckout:
-    """The innermost active fake; ``RuntimeError`` when none is active."""
-    with _stack_lock:
-        if not _stack:
-            raise RuntimeError("no FakeCheckout is active")
-        return _stack[-1]
+    """The innermost active fake of the calling context (else the most recently started active
+    fake in the process, see the module docstring); ``RuntimeError`` when none is active."""
+    fake = _resolve()
+    if fake is None:
+        raise RuntimeError("no FakeCheckout is active")
+    return fake
 
 
 @overload
@@ -155,8 +275,9 @@ def activate(
     """Run the decorated function (sync or async) inside a fresh, active ``FakeCheckout``.
 
     Bare (``@activate``) or with the fake's arguments (``@activate(seed=1)``). Nothing is
-    injected: inside, ``current()`` returns the fake. Each call gets its own fake; a ``clock``
-    given here is shared by those calls.
+    injected: inside, ``current()`` returns the fake. Each call gets its own fake, also when calls
+    run concurrently (``asyncio.gather`` of decorated coroutines, threads): each sees and reaches
+    its own. A ``clock`` given here is shared by those calls.
     """
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:

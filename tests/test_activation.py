@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import threading
+from typing import Any
 
 import pytest
 import requests
+import responses
+import stripe
 
 import fakecheckout
 from fakecheckout import FakeCheckout, ManualClock, UnhandledRequestError
+from tests.factories import payment_params, shirt
 
 KEY = "sk_test_123"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 API = "https://api.stripe.com"
+
+
+SESSIONS = f"{API}/v1/checkout/sessions"
+CREATE = payment_params(line_items=[shirt(unit_amount=1000)])
+
+
+def _session_ids(fake: FakeCheckout) -> list[str]:
+    return [session["id"] for session in fake.sessions.list()["data"]]
+
+
+def _create_with_requests() -> str:
+    response = requests.post(SESSIONS, headers=AUTH, data={"mode": "setup", "currency": "usd"})
+    assert response.status_code == 200, response.text
+    session_id: str = response.json()["id"]
+    return session_id
 
 
 def _active() -> bool:
@@ -195,6 +216,179 @@ def test_activate_stops_the_fake_when_the_function_raises():
     with pytest.raises(ValueError):
         run()
     assert not _active()
+
+
+# --- concurrency: each task or thread sees the fake it started ----------------------------------
+
+
+def test_concurrent_async_activations_do_not_break_each_other():
+    @fakecheckout.activate
+    async def run(delay: float) -> tuple[FakeCheckout, FakeCheckout]:
+        fake = fakecheckout.current()
+        await asyncio.sleep(delay)
+        return fake, fakecheckout.current()
+
+    async def main() -> list[tuple[FakeCheckout, FakeCheckout]]:
+        return await asyncio.gather(run(0.02), run(0.05))
+
+    (a_before, a_after), (b_before, b_after) = asyncio.run(main())
+    assert a_before is a_after and b_before is b_after and a_before is not b_before
+    assert not _active()
+
+
+def test_concurrent_async_activations_each_reach_their_own_fake():
+    """A starts, B starts later; A calls Stripe and stops while B is active; then B calls."""
+    seen: dict[str, Any] = {}
+
+    async def main() -> None:
+        b_started, a_done = asyncio.Event(), asyncio.Event()
+
+        @fakecheckout.activate
+        async def task_a() -> None:
+            await b_started.wait()
+            fake = fakecheckout.current()
+            sdk = stripe.StripeClient(KEY).v1.checkout.sessions.create(CREATE).id
+            seen["a"] = (fake, sdk, _create_with_requests())
+
+        @fakecheckout.activate
+        async def task_b() -> None:
+            fake = fakecheckout.current()
+            b_started.set()
+            await a_done.wait()
+            sdk = stripe.StripeClient(KEY).v1.checkout.sessions.create(CREATE).id
+            seen["b"] = (fake, sdk, _create_with_requests(), fakecheckout.current())
+
+        async def a_then_signal() -> None:
+            try:
+                await task_a()
+            finally:
+                a_done.set()
+
+        await asyncio.gather(a_then_signal(), task_b())
+
+    before = requests.adapters.HTTPAdapter.send
+    asyncio.run(main())
+    fake_a, sdk_a, raw_a = seen["a"]
+    fake_b, sdk_b, raw_b, current_b = seen["b"]
+    assert fake_a is not fake_b and current_b is fake_b
+    assert sorted(_session_ids(fake_a)) == sorted([sdk_a, raw_a])
+    assert sorted(_session_ids(fake_b)) == sorted([sdk_b, raw_b])
+    assert requests.adapters.HTTPAdapter.send is before and not _active()
+
+
+def test_a_task_created_inside_a_fake_sees_it():
+    async def main(fake: FakeCheckout) -> bool:
+        return await asyncio.create_task(asyncio.sleep(0, fakecheckout.current())) is fake
+
+    with FakeCheckout() as fake:
+        assert asyncio.run(main(fake))
+
+
+def test_a_thread_started_inside_the_fake_reaches_it():
+    seen: dict[str, Any] = {}
+
+    def work() -> None:
+        seen["current"] = fakecheckout.current()
+        seen["id"] = _create_with_requests()
+
+    with FakeCheckout() as fake:
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join()
+    assert seen["current"] is fake and _session_ids(fake) == [seen["id"]]
+
+
+def test_a_thread_without_a_fake_of_its_own_uses_the_latest_started_one():
+    """The documented fallback; a thread run in a copy of the caller's context keeps its fake."""
+    seen: dict[str, Any] = {}
+    started, finish = threading.Event(), threading.Event()
+
+    def own_fake() -> None:
+        with FakeCheckout() as fake:
+            seen["own"] = fake
+            started.set()
+            finish.wait()
+
+    def plain() -> None:
+        seen["plain"] = fakecheckout.current()
+
+    def copied() -> None:
+        seen["copied"] = fakecheckout.current()
+        seen["copied_id"] = _create_with_requests()
+
+    with FakeCheckout() as main_fake:
+        other = threading.Thread(target=own_fake)
+        other.start()
+        started.wait()
+        try:
+            context = contextvars.copy_context()  # here, in the thread that started main_fake
+            for target in (plain, lambda: context.run(copied)):
+                worker = threading.Thread(target=target)
+                worker.start()
+                worker.join()
+        finally:
+            finish.set()
+            other.join()
+    assert (seen["plain"], seen["copied"]) == (seen["own"], main_fake)
+    assert _session_ids(main_fake) == [seen["copied_id"]] and _session_ids(seen["own"]) == []
+
+
+def test_a_fake_of_another_thread_stays_on_when_this_one_stops_first():
+    seen: dict[str, Any] = {}
+    started, main_stopped = threading.Event(), threading.Event()
+
+    def work() -> None:
+        with FakeCheckout() as fake:
+            started.set()
+            main_stopped.wait()
+            seen["fake"], seen["id"] = fake, _create_with_requests()
+            seen["current"] = fakecheckout.current()
+
+    main_fake = FakeCheckout()
+    main_fake.start()
+    worker = threading.Thread(target=work)
+    worker.start()
+    started.wait()
+    main_fake.stop()  # no RuntimeError: the other fake is not inside this one
+    main_stopped.set()
+    worker.join()
+    assert seen["current"] is seen["fake"] and _session_ids(seen["fake"]) == [seen["id"]]
+    assert _session_ids(main_fake) == [] and not _active()
+
+
+def test_a_fake_started_in_a_task_can_be_stopped_outside_it():
+    before = requests.adapters.HTTPAdapter.send
+
+    async def start() -> FakeCheckout:
+        fake = FakeCheckout()
+        fake.start()
+        return fake
+
+    fake = asyncio.run(start())
+    assert fake.active
+    fake.stop()
+    assert (fake.active, _active(), requests.adapters.HTTPAdapter.send) == (False, False, before)
+
+
+def test_stopping_an_outer_fake_first_stops_only_this_contexts_inner_fakes():
+    outer, inner, elsewhere = FakeCheckout(), FakeCheckout(), FakeCheckout()
+    outer.start()
+    contextvars.copy_context().run(elsewhere.start)
+    inner.start()
+    with pytest.raises(RuntimeError, match="1 FakeCheckout"):
+        outer.stop()
+    assert (outer.active, inner.active, elsewhere.active) == (False, False, True)
+    elsewhere.stop()
+
+
+def test_a_fake_started_inside_a_responses_mock_inside_a_fake_answers_first():
+    before = requests.adapters.HTTPAdapter.send
+    with FakeCheckout() as outer, responses.RequestsMock(assert_all_requests_are_fired=False):
+        with FakeCheckout() as inner:
+            session_id = _create_with_requests()
+        assert fakecheckout.current() is outer
+    assert (_session_ids(inner), _session_ids(outer)) == ([session_id], [])
+    assert requests.adapters.HTTPAdapter.send is before
 
 
 # --- strict -------------------------------------------------------------------------------------

@@ -145,6 +145,7 @@ def unknown_parameter(name: str) -> StripeError:
 
 
 def missing_parameter(name: str) -> StripeError:
+    """Unverified as official; quoted word for word by several third parties."""
     return InvalidRequestError(
         f"Missing required param: {name}.", param=name, code="parameter_missing"
     )
@@ -256,7 +257,10 @@ def both_cursors() -> StripeError:
 
 
 def not_allowed_with(name: str, reason: str) -> StripeError:
-    """A parameter that Stripe's docs forbid in this combination; ``reason`` finishes the sentence."""
+    """A parameter that Stripe's docs forbid in this combination; ``reason`` finishes the sentence.
+
+    Unverified wording: the rules are Stripe's documented ones, the sentence is fakecheckout's.
+    """
     return InvalidRequestError(f"You cannot pass `{name}` {reason}.", param=name)
 
 
@@ -285,10 +289,35 @@ def line_item_price_and_price_data(index: int) -> StripeError:
 
 
 def price_data_needs_product(index: int) -> StripeError:
-    """Unverified wording."""
+    """Neither ``product`` nor ``product_data``. Unverified wording."""
+    return InvalidRequestError(
+        "You must specify either `product` or `product_data` when creating a price.",
+        param=f"line_items[{index}][price_data]",
+    )
+
+
+def price_data_product_and_product_data(index: int) -> StripeError:
+    """Both ``product`` and ``product_data``. Unverified wording."""
     return InvalidRequestError(
         "You may only specify one of these parameters: product, product_data.",
         param=f"line_items[{index}][price_data]",
+    )
+
+
+def line_item_twice(index: int, item_id: str) -> StripeError:
+    """The same existing line item twice in one update. Unverified wording."""
+    return InvalidRequestError(
+        f"You passed the line item `{item_id}` more than once.",
+        param=f"line_items[{index}][id]",
+    )
+
+
+def shipping_currency_mismatch(index: int, expected: str, got: str) -> StripeError:
+    """A shipping rate in another currency than the session's. Unverified wording."""
+    return InvalidRequestError(
+        f"The shipping rate's currency `{got}` must match the Checkout Session's currency "
+        f"`{expected}`.",
+        param=f"shipping_options[{index}][shipping_rate_data][fixed_amount][currency]",
     )
 
 
@@ -518,14 +547,17 @@ def account_invalid(key: str, account: str) -> StripeError:
 
 
 def mask_key(key: str) -> str:
-    """``sk_test_****…1234``: the mode prefix and the last four characters stay visible."""
+    """``sk_test_****…1234``: the mode prefix stays visible, and of the secret after it at most
+    the last four characters and never more than half (four or fewer are all masked); one ``*``
+    per hidden character."""
     prefix = ""
-    for candidate in ("sk_test_", "rk_test_", "sk_live_", "rk_live_"):
+    for candidate in ("sk_test_", "rk_test_", "pk_test_", "sk_live_", "rk_live_", "pk_live_"):
         if key.startswith(candidate):
             prefix = candidate
             break
-    hidden = max(len(key) - len(prefix) - 4, 0)
-    return prefix + "*" * hidden + key[len(prefix) + hidden :]
+    secret = key[len(prefix) :]
+    visible = min(4, len(secret) // 2) if len(secret) > 4 else 0
+    return prefix + "*" * (len(secret) - visible) + secret[len(secret) - visible :]
 
 
 def idempotency_mismatch(key: str) -> StripeError:

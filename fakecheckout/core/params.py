@@ -370,15 +370,18 @@ def _map_checker(node: Map, values: _Checker) -> _Checker:
                 if not is_supported(code):
                     raise errors.invalid_currency(child, key, SUPPORTED)
                 key = code
-            elif kind == "metadata":
-                if len(key) > METADATA_MAX_KEY_LENGTH:
-                    raise errors.metadata_key_too_long(child, key, METADATA_MAX_KEY_LENGTH)
-                if isinstance(element, str) and len(element) > METADATA_MAX_VALUE_LENGTH:
-                    raise errors.metadata_value_too_long(child, element, METADATA_MAX_VALUE_LENGTH)
+            elif kind == "metadata" and len(key) > METADATA_MAX_KEY_LENGTH:
+                raise errors.metadata_key_too_long(child, key, METADATA_MAX_KEY_LENGTH)
             if isinstance(element, str) and not element:
                 result[key] = ""  # unsets the key (``metadata[key]=``)
             else:
                 result[key] = values(element, child)
+            if (
+                kind == "metadata"
+                and isinstance(result[key], str)
+                and len(result[key]) > METADATA_MAX_VALUE_LENGTH
+            ):
+                raise errors.metadata_value_too_long(child, result[key], METADATA_MAX_VALUE_LENGTH)
         if kind == "metadata" and len(result) > METADATA_MAX_KEYS:
             raise errors.too_many_metadata_keys(name, len(result), METADATA_MAX_KEYS)
         return result

@@ -16,6 +16,7 @@ from typing import Any
 from . import errors
 from .catalog import Catalog, decimal_amount, price_object
 from .ids import BYTE_TO_BASE62, IdFactory
+from .params import METADATA_MAX_KEYS
 
 MIN_LIFETIME = 30 * 60
 MAX_LIFETIME = 24 * 60 * 60
@@ -135,6 +136,18 @@ ECHOED = (
     "success_url",
     "wallet_options",
 )
+
+#: Create parameters the docs forbid with ``ui_mode="elements"``.
+NOT_WITH_ELEMENTS = (
+    "after_expiration",
+    "branding_settings",
+    "custom_fields",
+    "custom_text",
+    "origin_context",
+)
+
+#: The most items these array parameters take (Stripe's documented limits).
+MAX_ITEMS = {"shipping_options": 5, "custom_fields": 3, "optional_items": 10}
 
 #: ``branding_settings`` of an account that has set none (Stripe's defaults).
 BRANDING_DEFAULTS: dict[str, Any] = {
@@ -344,6 +357,8 @@ class Builder:
             "payment_intent_data": ("payment",),
             "subscription_data": ("subscription",),
             "setup_intent_data": ("setup",),
+            "shipping_options": ("payment", "subscription"),
+            "saved_payment_method_options": ("payment", "subscription"),
         }
         for name, modes in only_in.items():
             if name in params and mode not in modes:
@@ -353,6 +368,17 @@ class Builder:
             for name in ("success_url", "cancel_url"):
                 if name in params:
                     raise errors.not_allowed_with(name, f"when `ui_mode` is `{ui_mode}`")
+        if ui_mode == "elements":
+            for name in NOT_WITH_ELEMENTS:
+                if name in params:
+                    raise errors.not_allowed_with(name, "when `ui_mode` is `elements`")
+        if "permissions" in params and ui_mode not in ("embedded_page", "elements"):
+            raise errors.not_allowed_with(
+                "permissions", "unless `ui_mode` is `embedded_page` or `elements`"
+            )
+        for name, maximum in MAX_ITEMS.items():
+            if len(params.get(name) or []) > maximum:
+                raise errors.too_many_items(name, maximum)
         else:
             for name in ("return_url", "redirect_on_completion"):
                 if name in params and ui_mode == "hosted_page":
@@ -498,8 +524,12 @@ class Builder:
         by_id = {item["id"]: item for item in existing}
         items: list[dict[str, Any]] = []
         currency: str | None = None
+        kept: set[str] = set()
         for index, entry in enumerate(given):
             if "id" in entry:
+                if entry["id"] in kept:
+                    raise errors.line_item_twice(index, entry["id"])
+                kept.add(entry["id"])
                 item = self._update_item(index, entry, by_id)
             else:
                 item = self._new_item(index, entry)
@@ -526,10 +556,7 @@ class Builder:
         quantity: int = entry["quantity"]
         if quantity < 0:
             raise errors.value_too_small(f"{prefix}[quantity]", 0)
-        for tax_index, rate in enumerate(entry.get("tax_rates") or []):
-            raise errors.no_such_object(
-                "tax_rate", rate, param=f"{prefix}[tax_rates][{tax_index}]", status=400
-            )
+        self._check_tax_rates(index, entry)
         item = {
             "id": self.ids.new("li_", 24),
             "object": "item",
@@ -550,16 +577,22 @@ class Builder:
     def _update_item(
         self, index: int, entry: dict[str, Any], by_id: dict[str, dict[str, Any]]
     ) -> dict[str, Any]:
+        """An existing item (``id``) with the fields given changed; the others keep their values."""
         found = by_id.get(entry["id"])
         if found is None:
             raise errors.no_such_object(
                 "line_item", entry["id"], param=f"line_items[{index}][id]", status=400
             )
-        item = copy_json(found)
+        item: dict[str, Any] = copy_json(found)
         if "price" in entry or "price_data" in entry:
-            replacement = self._new_item(index, {**entry, "quantity": entry.get("quantity", 1)})
+            kept = {"quantity": item["quantity"], **entry}
+            replacement = self._new_item(index, kept)
             replacement["id"] = item["id"]
+            for name in ("metadata", "adjustable_quantity"):
+                if name not in entry:
+                    replacement[name] = item[name]
             item = replacement
+        self._check_tax_rates(index, entry)
         if "quantity" in entry:
             if entry["quantity"] < 0:
                 raise errors.value_too_small(f"line_items[{index}][quantity]", 0)
@@ -567,15 +600,23 @@ class Builder:
         if "adjustable_quantity" in entry:
             item["adjustable_quantity"] = adjustable_quantity(entry["adjustable_quantity"])
         if "metadata" in entry:
-            item["metadata"] = merge_metadata(item["metadata"], entry["metadata"])
+            item["metadata"] = merge_metadata(
+                item["metadata"], entry["metadata"], param=f"line_items[{index}][metadata]"
+            )
         set_item_amounts(item)
-        result: dict[str, Any] = item
-        return result
+        return item
+
+    def _check_tax_rates(self, index: int, entry: dict[str, Any]) -> None:
+        # fakecheckout keeps no tax rates, so any id is unknown, as at Stripe.
+        for tax_index, rate in enumerate(entry.get("tax_rates") or []):
+            raise errors.no_such_object(
+                "tax_rate", rate, param=f"line_items[{index}][tax_rates][{tax_index}]", status=400
+            )
 
     def _inline_price(self, index: int, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         prefix = f"line_items[{index}][price_data]"
         if "product" in data and "product_data" in data:
-            raise errors.price_data_needs_product(index)
+            raise errors.price_data_product_and_product_data(index)
         if "product" in data:
             product = data["product"]
             description = self.catalog.product(product, param=f"{prefix}[product]")
@@ -646,6 +687,8 @@ class Builder:
             if data is None:
                 raise errors.missing_parameter(f"{prefix}[shipping_rate_data]")
             fixed = data.get("fixed_amount") or {"amount": 0, "currency": currency}
+            if fixed["currency"] != currency:
+                raise errors.shipping_currency_mismatch(index, currency, fixed["currency"])
             options.append(
                 {"shipping_amount": fixed["amount"], "shipping_rate": self.ids.new("shr_", 24)}
             )
@@ -668,7 +711,9 @@ class Builder:
         if "payment_intent_data" in params and ui_mode != "elements":
             raise errors.not_allowed_with("payment_intent_data", "unless `ui_mode` is `elements`")
         if "metadata" in params:
-            changes["metadata"] = merge_metadata(record.get("metadata"), params["metadata"])
+            changes["metadata"] = merge_metadata(
+                record.get("metadata"), params["metadata"], param="metadata"
+            )
         if "line_items" in params:
             if record.get("mode") == "setup":
                 raise errors.not_allowed_with("line_items", "in `setup` mode")
@@ -682,6 +727,10 @@ class Builder:
                 raise errors.mixed_currencies(0, fields["currency"], items[0]["currency"])
             changes["line_items"] = items
         if "shipping_options" in params:
+            if record.get("mode") == "setup":
+                raise errors.not_allowed_with("shipping_options", "in `setup` mode")
+            if len(params["shipping_options"] or []) > MAX_ITEMS["shipping_options"]:
+                raise errors.too_many_items("shipping_options", MAX_ITEMS["shipping_options"])
             given = params["shipping_options"]
             changes["shipping_options"] = (
                 [] if given == "" else self.shipping_options(given, fields["currency"])
@@ -742,8 +791,9 @@ def set_item_amounts(item: dict[str, Any]) -> None:
     item["amount_total"] = amount
 
 
-def merge_metadata(current: dict[str, str] | None, given: Any) -> dict[str, str]:
-    """Stripe's metadata update: keys merge, ``""`` unsets a key, ``metadata=""`` unsets all."""
+def merge_metadata(current: dict[str, str] | None, given: Any, *, param: str) -> dict[str, str]:
+    """Stripe's metadata update: keys merge, ``""`` unsets a key, ``metadata=""`` unsets all; the
+    merged result keeps Stripe's limit of 50 keys."""
     if given == "":
         return {}
     merged = dict(current or {})
@@ -752,6 +802,8 @@ def merge_metadata(current: dict[str, str] | None, given: Any) -> dict[str, str]
             merged.pop(key, None)
         else:
             merged[key] = value
+    if len(merged) > METADATA_MAX_KEYS:
+        raise errors.too_many_metadata_keys(param, len(merged), METADATA_MAX_KEYS)
     return merged
 
 

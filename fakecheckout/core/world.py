@@ -37,6 +37,7 @@ from .sessions import (
     Builder,
     SessionRecord,
     apply_update,
+    copy_json,
     customer_details,
     render,
     render_line_item,
@@ -239,6 +240,9 @@ class World:
         while self._outbox:
             if not self._delivery_lock.acquire(blocking=False):
                 return
+            # Callbacks run as direct-API callers, not as part of the HTTP request that caused them.
+            answering = getattr(self._request, "current", None)
+            self._request.current = None
             try:
                 self._delivering = threading.get_ident()
                 while True:
@@ -249,6 +253,7 @@ class World:
                     self.webhooks.deliver(event.render())
             finally:
                 self._delivering = None
+                self._request.current = answering
                 self._delivery_lock.release()
 
 
@@ -454,6 +459,9 @@ class SessionsAPI(_AccountAPI):
     # --- helpers (the lock is held) ---
 
     def _get(self, session_id: str) -> SessionRecord:
+        given: object = session_id  # a direct call may pass anything
+        if not isinstance(given, str):
+            raise errors.malformed_id("checkout.session", repr(given))
         record = self._state.sessions.get(session_id)
         if record is None:
             if not _SESSION_ID.fullmatch(session_id):
@@ -498,7 +506,7 @@ class SessionsAPI(_AccountAPI):
         if name == "customer":
             customer = self._state.catalog.customers.get(value)
             if customer is not None:
-                return dict(customer)
+                return copy_json(customer)
         raise errors.expand_not_emulated(path)
 
 
@@ -535,12 +543,42 @@ def _check_line_item_expand(path: str, full_path: str) -> None:
 def _completed_details(record: SessionRecord, given: dict[str, Any] | None) -> dict[str, Any]:
     """``customer_details`` of a completed session: the argument, else what the session knew."""
     known = record.get("customer_details") or customer_details(email=record.get("customer_email"))
-    details = dict(known)
-    for name, value in (given or {}).items():
+    details = copy_json(known)
+    supplied: object = given if given is not None else {}
+    if not isinstance(supplied, dict):
+        raise errors.invalid_hash("customer_details")
+    for name, value in supplied.items():
+        param = f"customer_details[{name}]"
         if name not in details:
-            raise errors.unknown_parameter(f"customer_details[{name}]")
+            raise errors.unknown_parameter(param)
+        if name == "address":
+            if value is not None and not isinstance(value, dict):
+                raise errors.invalid_hash(param)
+        elif name == "tax_ids":
+            if value is not None and not isinstance(value, list):
+                raise errors.invalid_array(param)
+        else:
+            _check_text(param, value)
         details[name] = value
-    return details
+    result: dict[str, Any] = details
+    return result
+
+
+def _check_text(name: str, value: object) -> None:
+    """A direct-API argument that must be a string (or ``None``)."""
+    if value is not None and not isinstance(value, str):
+        raise errors.invalid_string(name, value)
+
+
+def _check_metadata(name: str, value: object) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise errors.invalid_hash(name)
+    for key, item in value.items():
+        _check_text(f"{name}[{key}]", key)
+        _check_text(f"{name}[{key}]", item)
+    return dict(value)
 
 
 class EventsAPI(_AccountAPI):
@@ -619,6 +657,17 @@ class PricesAPI(_AccountAPI):
                     raise errors.invalid_enum(
                         "recurring[interval]", ("day", "month", "week", "year")
                     )
+                count = given.get("interval_count", 1)
+                if isinstance(count, bool) or not isinstance(count, int):
+                    raise errors.invalid_integer("recurring[interval_count]", count)
+                if count < 1:
+                    raise errors.value_too_small("recurring[interval_count]", 1)
+            for name, text in (
+                ("id", id),
+                ("product_name", product_name),
+                ("lookup_key", lookup_key),
+            ):
+                _check_text(name, text)
             price_id = id if id is not None else world.ids.new("price_", 24)
             if price_id in catalog.prices:
                 raise errors.already_exists("price", price_id, param="id")
@@ -638,7 +687,8 @@ class PricesAPI(_AccountAPI):
             catalog.products[product] = product_name
             if lookup_key is not None:
                 catalog.lookup_keys[lookup_key] = price_id
-            return dict(price)
+            result: dict[str, Any] = copy_json(price)
+            return result
 
 
 class CustomersAPI(_AccountAPI):
@@ -656,6 +706,8 @@ class CustomersAPI(_AccountAPI):
         world = self._world
         catalog = self._state.catalog
         with world._operation() as now:
+            for name_, text in (("id", id), ("email", email), ("name", name)):
+                _check_text(name_, text)
             customer_id = id if id is not None else world.ids.new("cus_", 14)
             if customer_id in catalog.customers:
                 raise errors.already_exists("customer", customer_id, param="id")
@@ -664,7 +716,8 @@ class CustomersAPI(_AccountAPI):
                 created=now,
                 email=email,
                 name=name,
-                metadata=dict(metadata or {}),
+                metadata=_check_metadata("metadata", metadata),
             )
             catalog.customers[customer_id] = customer
-            return dict(customer)
+            result: dict[str, Any] = copy_json(customer)
+            return result

@@ -8,6 +8,14 @@ Order of checks: route (an unknown route is a 404 whatever the credentials, and 
 ``world.unhandled``), ``Authorization`` (401), ``Stripe-Account`` (403), parameters (400), then
 ``Idempotency-Key`` (POST only; see ``idempotency``), then the endpoint.
 
+Every request settles due time-based expiries, whatever its outcome (API.md: "at the start of every
+operation (each HTTP request …)"). A request that reaches an endpoint is settled by the core
+operation it runs, at its start. Any other answer (a 401, 403 or 404, a form or idempotency
+error, an idempotent replay) calls ``world.settle()`` (which also delivers the webhooks) once the
+answer is decided and before it is returned; nothing in such an answer depends on the sessions, so
+this is the same as settling first, except that a request never waits for the world's lock before
+its ``Idempotency-Key`` is registered (a concurrent retry sees it in flight: 409).
+
 Decisions that Stripe's docs leave open (fakecheckout's choices):
 
 - Parameters: a ``GET`` reads the query string only. A ``POST`` reads the query string *and* the
@@ -15,7 +23,8 @@ Decisions that Stripe's docs leave open (fakecheckout's choices):
   wins). The body is always decoded as a form, whatever ``Content-Type`` says.
 - Path ids are percent-decoded with ``unquote_plus``, the inverse of the SDK's ``quote_plus``.
 - ``Authorization`` may be ``Bearer <key>`` or HTTP Basic with the key as user name (curl's
-  ``-u sk_test_…:``). An empty key is "no API key" (401).
+  ``-u sk_test_…:``). An empty key is "no API key" (401). Another scheme is an invalid key (401)
+  whose message masks the credentials after the scheme word like any key.
 - ``Stripe-Account`` must look like ``acct_`` followed by letters and digits; any such id selects
   that account's own namespace (``world.account(id)``). Anything else is Stripe's 403
   ``account_invalid`` answer for an account the key cannot reach.
@@ -69,6 +78,7 @@ class World(Protocol):
     @property
     def idempotency(self) -> IdempotencyStore: ...
     def new_id(self, prefix: str, length: int = ...) -> str: ...
+    def settle(self) -> list[dict[str, Any]]: ...
     def account(self, account_id: str) -> Any: ...
     def request_context(
         self, request_id: str, idempotency_key: str | None
@@ -152,8 +162,15 @@ class _Request:
             self.headers.get("idempotency-key", "") if self.method == "POST" else ""
         )
         self.request_id = world.new_id("req_", 14)
+        self.endpoint_ran = False
 
     def answer(self) -> Response:
+        response = self._answer()
+        if not self.endpoint_ran:  # an endpoint's operation settled already (module docstring)
+            self.world.settle()  # raises no StripeError; anything else is handle()'s 500
+        return response
+
+    def _answer(self) -> Response:
         found = _match(self.method, self.path)
         if found is None:
             self.world.unhandled.append((self.method, self.path))
@@ -210,6 +227,7 @@ class _Request:
         self, route: Route, namespace: Any, ids: list[str], params: dict[str, Any]
     ) -> tuple[int, bytes, bool]:
         """Run the endpoint: status, body, and whether an ``Idempotency-Key`` keeps the result."""
+        self.endpoint_ran = True
         try:
             with self.world.request_context(self.request_id, self.idempotency_key or None):
                 result = route.endpoint(namespace, ids, params)
@@ -278,8 +296,8 @@ def _api_key(authorization: str) -> str:
         key = credentials
     elif not scheme:
         key = ""
-    else:
-        raise errors.invalid_api_key(authorization.strip())
+    else:  # another scheme: mask what follows it as the key (or the lone word, e.g. a bare key)
+        raise errors.invalid_api_key(credentials or scheme)
     if not key:
         raise errors.no_api_key()
     if _TEST_KEY.fullmatch(key):

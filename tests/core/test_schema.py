@@ -135,7 +135,6 @@ def test_echoed_optional_hashes_match_the_schema(world: World) -> None:
             managed_payments={"enabled": False},
             adaptive_pricing={"enabled": True},
             saved_payment_method_options={"payment_method_save": "enabled"},
-            permissions={"update_shipping_details": "server_only"},
             shipping_address_collection={"allowed_countries": ["FR", "DE"]},
             excluded_payment_method_types=["klarna"],
         )

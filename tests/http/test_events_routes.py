@@ -84,3 +84,42 @@ def test_events_of_a_connected_account_are_separate_and_name_it() -> None:
     _, _, platform = call(fake, "GET", "/v1/events")
     assert mine["data"][0]["account"] == "acct_1"
     assert platform["data"] == []
+
+
+def test_a_webhook_callback_during_a_request_acts_as_a_direct_api_caller() -> None:
+    fake = FakeCheckout(clock=ManualClock(1_800_000_000))
+    session_id, _ = create_and_expire(fake)  # no subscriber yet: nothing delivered
+    other = fake.sessions.create(
+        mode="payment",
+        line_items=[
+            {
+                "price_data": {"currency": "usd", "unit_amount": 1, "product_data": {"name": "x"}},
+                "quantity": 1,
+            }
+        ],
+    )
+    seen: list[dict] = []
+
+    def callback(payload: bytes, headers: dict[str, str]) -> None:
+        if seen:
+            return
+        retrieved = fake.sessions.retrieve(other["id"])
+        retrieved["metadata"]["injected"] = "yes"  # a copy: changes nothing stored
+        seen.append(fake.sessions.expire(other["id"]))
+
+    fake.webhooks.subscribe(callback)
+    third = fake.sessions.create(
+        mode="payment",
+        line_items=[
+            {
+                "price_data": {"currency": "usd", "unit_amount": 1, "product_data": {"name": "x"}},
+                "quantity": 1,
+            }
+        ],
+    )
+    status, _, _ = call(fake, "POST", f"/v1/checkout/sessions/{third['id']}/expire")
+    assert status == 200
+    assert fake.sessions.retrieve(other["id"])["metadata"] == {}
+    caused_by_callback = fake.events.list(limit=1)["data"][0]
+    assert caused_by_callback["data"]["object"]["id"] == other["id"]
+    assert caused_by_callback["request"] == {"id": None, "idempotency_key": None}

@@ -8,12 +8,13 @@ from typing import Any
 from urllib.parse import quote_plus
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from fakecheckout import FakeCheckout
+from fakecheckout import FakeCheckout, ManualClock
+from fakecheckout.core.errors import mask_key
 from fakecheckout.http import forms, handler
-from tests.factories import AUTH, KEY, payment_params, shirt
+from tests.factories import AUTH, KEY, START, payment_params, shirt
 
 CREATE = payment_params(line_items=[shirt(unit_amount=1000)])
 
@@ -202,6 +203,58 @@ def test_invalid_api_key_is_masked_in_the_message(fake):
     assert got["error"]["message"] == "Invalid API Key provided: sk_test_*********1234"
 
 
+@pytest.mark.parametrize(
+    ("authorization", "shown"),
+    [
+        ("Bearer sk_test_-", "sk_test_*"),
+        ("Bearer sk_test_ab-d", "sk_test_****"),
+        ("Bearer sk_test_ab-de", "sk_test_***de"),
+        ("Bearer !!!", "***"),
+        ("Token abc", "***"),
+        ("Token sk_test_abc-defgh1234", "sk_test_*********1234"),
+        ("sk_test_a-b", "sk_test_***"),
+        (_basic("pk_test_1"), "pk_test_*"),
+    ],
+)
+def test_short_keys_and_other_schemes_are_masked(fake, authorization, shown):
+    headers = {"Authorization": authorization}
+    _, _, got = call(fake, "GET", "/v1/checkout/sessions", headers=headers)
+    assert got["error"]["message"] == f"Invalid API Key provided: {shown}"
+
+
+@pytest.mark.parametrize(
+    ("key", "masked"),
+    [
+        ("", ""),
+        ("a", "*"),
+        ("abcd", "****"),
+        ("abcde", "***de"),
+        ("abcdefg", "****efg"),
+        ("abcdefgh", "****efgh"),
+        ("abcdefghij", "******ghij"),
+        ("sk_test_abcd", "sk_test_****"),
+        ("sk_test_abcdefghij", "sk_test_******ghij"),
+        ("rk_live_abcdef", "rk_live_***def"),
+    ],
+)
+def test_mask_key_shows_at_most_four_and_at_most_half_of_the_secret(key, masked):
+    assert mask_key(key) == masked
+
+
+@given(
+    prefix=st.sampled_from(["", "sk_test_", "rk_live_"]),
+    secret=st.text(st.characters(blacklist_characters="*"), max_size=30),
+)
+def test_mask_key_never_shows_more_than_half_or_four_characters_of_the_secret(prefix, secret):
+    assume(prefix or not secret.startswith(("sk_", "rk_", "pk_")))
+    masked = mask_key(prefix + secret)
+    shown = masked[len(prefix) :].lstrip("*")
+    assert masked == prefix + "*" * (len(secret) - len(shown)) + shown
+    assert secret.endswith(shown)
+    assert len(shown) <= min(4, len(secret) // 2)
+    assert len(secret) > 4 or not shown
+
+
 @pytest.mark.parametrize("key", ["sk_live_123456", "rk_live_123456"])
 def test_live_key_is_401(fake, key):
     headers = {"Authorization": f"Bearer {key}"}
@@ -313,6 +366,79 @@ def test_empty_id_segment_is_an_unknown_route(fake):
 def test_known_routes_are_not_recorded(fake):
     call(fake, "GET", "/v1/checkout/sessions/cs_test_missing")
     assert fake.unhandled == []
+
+
+# --- settling due expiries on every request ---------------------------------------------------
+
+
+def _expiring_soon() -> tuple[FakeCheckout, ManualClock, list[dict[str, Any]], str]:
+    """A fake with a subscriber and one session that is due after ``clock.advance(1800)``."""
+    clock = ManualClock(START)
+    fake = FakeCheckout(clock=clock, seed=1)
+    delivered: list[dict[str, Any]] = []
+    fake.webhooks.subscribe(lambda payload, headers: delivered.append(json.loads(payload)))
+    session = create(fake, expires_at=START + 1800)
+    return fake, clock, delivered, session["id"]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "headers", "status"),
+    [
+        ("GET", "/v1/checkout/sessions", "", {}, 401),
+        ("GET", "/v1/checkout/sessions", "", {"Authorization": "Bearer pk_test_1"}, 401),
+        ("GET", "/v1/customers", "", AUTH, 404),
+        ("GET", "/v1/checkout/sessions", "", {**AUTH, "Stripe-Account": "bogus"}, 403),
+        ("POST", "/v1/checkout/sessions", "a=1&a[b]=2", AUTH, 400),
+    ],
+    ids=["no-key", "invalid-key", "unknown-route", "bad-account", "form-error"],
+)
+def test_a_request_that_fails_before_the_endpoint_settles_due_expiries(
+    method, url, body, headers, status
+):
+    fake, clock, delivered, session_id = _expiring_soon()
+    clock.advance(1800)
+    assert delivered == []  # advancing alone changes nothing observable
+    assert call(fake, method, url, body, headers)[0] == status
+    assert [(e["type"], e["data"]["object"]["id"]) for e in delivered] == [
+        ("checkout.session.expired", session_id)
+    ]
+    events = fake.events.list()["data"]
+    assert [(e["type"], e["id"]) for e in events][:1] == [
+        ("checkout.session.expired", delivered[0]["id"])
+    ]
+
+
+def test_an_idempotent_replay_settles_due_expiries():
+    fake, clock, delivered, session_id = _expiring_soon()
+    headers = {**AUTH, "Idempotency-Key": "k1"}
+    first = create(fake, headers=headers)
+    clock.advance(1800)
+    status, response_headers, replayed = call(
+        fake, "POST", "/v1/checkout/sessions", forms.encode(CREATE), headers
+    )
+    assert (status, response_headers["Idempotent-Replayed"], replayed["id"]) == (
+        200,
+        "true",
+        first["id"],
+    )
+    assert [e["data"]["object"]["id"] for e in delivered] == [session_id]
+
+
+def test_an_idempotency_key_reused_with_other_parameters_settles_due_expiries():
+    fake, clock, delivered, session_id = _expiring_soon()
+    headers = {**AUTH, "Idempotency-Key": "k1"}
+    create(fake, headers=headers)
+    clock.advance(1800)
+    status, _, got = call(fake, "POST", "/v1/checkout/sessions", "mode=setup", headers)
+    assert (status, got["error"]["type"]) == (400, "idempotency_error")
+    assert [e["data"]["object"]["id"] for e in delivered] == [session_id]
+
+
+def test_a_request_before_the_session_is_due_settles_nothing():
+    fake, clock, delivered, _ = _expiring_soon()
+    clock.advance(1799)
+    call(fake, "GET", "/v1/customers", headers={})
+    assert (delivered, [e["type"] for e in fake.events.list()["data"]]) == ([], [])
 
 
 # --- never raises -------------------------------------------------------------------------------
