@@ -30,6 +30,7 @@ import pytest
 
 from fakecheckout import FakeCheckout, ManualClock, StripeError
 from fakecheckout.http import forms
+from tests.factories import payment_params
 
 START = 1_800_000_000
 IDEMPOTENCY_TTL = 24 * 60 * 60
@@ -37,22 +38,7 @@ THREADS = 8
 PER_THREAD = 1_000
 AUTH = {"Authorization": "Bearer sk_test_concurrency"}
 SESSIONS = "/v1/checkout/sessions"
-CREATE_BODY = forms.encode(
-    {
-        "mode": "payment",
-        "success_url": "https://example.com/ok",
-        "line_items": [
-            {
-                "price_data": {
-                    "currency": "usd",
-                    "unit_amount": 1500,
-                    "product_data": {"name": "T-shirt"},
-                },
-                "quantity": 1,
-            }
-        ],
-    }
-).encode()
+CREATE_BODY = forms.encode(payment_params()).encode()
 FINAL = ("complete", "expired")
 
 

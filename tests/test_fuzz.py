@@ -23,6 +23,7 @@ from fakecheckout import FakeCheckout, ManualClock
 from fakecheckout.core.param_tree import ENDPOINTS
 from fakecheckout.core.paramspec import Array, Map, Node, Object, OneOf, Scalar
 from fakecheckout.http import forms
+from tests.factories import payment_params, shirt
 
 START = 1_800_000_000
 KEY = "sk_test_fuzz"
@@ -46,15 +47,8 @@ STRIPE_ERROR_FIELDS = {
     "source",
     "type",
 }
-SHIRT = {
-    "price_data": {"currency": "usd", "unit_amount": 1500, "product_data": {"name": "T-shirt"}},
-    "quantity": 2,
-}
-VALID_CREATE = {
-    "mode": "payment",
-    "success_url": "https://example.com/ok",
-    "line_items": [SHIRT],
-}
+SHIRT = shirt(quantity=2)
+VALID_CREATE = payment_params(line_items=[SHIRT])
 FUZZ_SETTINGS = settings(
     max_examples=250,
     deadline=None,

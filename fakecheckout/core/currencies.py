@@ -1,4 +1,4 @@
-"""The currencies Stripe accepts in a ``currency`` parameter, and their minor units.
+"""The currencies Stripe accepts in a ``currency`` parameter.
 
 https://docs.stripe.com/currencies
 """
@@ -24,26 +24,9 @@ SUPPORTED: tuple[str, ...] = (
     "eek", "lvl", "svc", "vef", "ltl", "sll", "mro",
 )  # fmt: skip
 
-# https://docs.stripe.com/currencies#zero-decimal
-ZERO_DECIMAL: frozenset[str] = frozenset(
-    {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga"}
-    | {"pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"}
-)
-# https://docs.stripe.com/currencies#three-decimal
-THREE_DECIMAL: frozenset[str] = frozenset({"bhd", "jod", "kwd", "omr", "tnd"})
-
 _SUPPORTED_SET = frozenset(SUPPORTED)
 
 
 def is_supported(code: str) -> bool:
     """Whether ``code`` (lowercase ISO 4217) is a currency Stripe accepts."""
     return code in _SUPPORTED_SET
-
-
-def minor_units(code: str) -> int:
-    """Decimal places of the smallest unit Stripe counts amounts in: 0, 2 or 3."""
-    if code in ZERO_DECIMAL:
-        return 0
-    if code in THREE_DECIMAL:
-        return 3
-    return 2

@@ -17,13 +17,6 @@ from .pagination import SortedIndex
 
 API_VERSION = "2026-10-28.endive"
 
-SESSION_EVENT_TYPES = (
-    "checkout.session.async_payment_failed",
-    "checkout.session.async_payment_succeeded",
-    "checkout.session.completed",
-    "checkout.session.expired",
-)
-
 
 @dataclass(eq=False)
 class EventRecord:

@@ -185,8 +185,6 @@ FIELD_ORDER = ("id", "object") + tuple(
     sorted((set(TEMPLATE) | set(OPTIONAL_FIELDS)) - {"id", "object"})
 )
 
-STATUSES = ("open", "complete", "expired")
-
 
 @dataclass(eq=False)
 class SessionRecord:

@@ -71,13 +71,10 @@ class AccountState:
         self.catalog = Catalog()
         self.events = EventStore()
 
-    def index(self, record: SessionRecord) -> dict[str, str | None]:
-        """Add ``record`` to the list indexes; returns the filter values it was indexed under."""
-        values = {name: read(record) for name, read in EQUALITY_FILTERS.items()}
-        for name, value in values.items():
-            if value is not None:
-                self.by_filter.setdefault((name, value), SortedIndex()).add(record.key, record.id)
-        return values
+    def index(self, record: SessionRecord) -> None:
+        """Add a new ``record`` to the list indexes."""
+        self.everything.add(record.key, record.id)
+        self.reindex(record, dict.fromkeys(EQUALITY_FILTERS))
 
     def reindex(self, record: SessionRecord, before: dict[str, str | None]) -> None:
         """Move ``record`` between filter indexes after a change of the values in ``before``."""
@@ -135,10 +132,12 @@ class World:
 
     def settle(self) -> list[dict[str, Any]]:
         """Settle due time-based expiries now; returns the events they produced."""
-        with self._operation() as now:
-            del now  # _operation settled already; collect what it produced
-            produced = self._last_settled
-        return [event.render() for event in produced]
+        try:
+            with self.lock:
+                produced = self._settle(self.clock.now())
+                return [event.render() for event in produced]
+        finally:
+            self._deliver_outbox()
 
     @contextmanager
     def request_context(self, request_id: str, idempotency_key: str | None) -> Iterator[None]:
@@ -162,7 +161,7 @@ class World:
         try:
             with self.lock:
                 now = self.clock.now()
-                self._last_settled = self._settle(now)
+                self._settle(now)
                 yield now
         finally:
             self._deliver_outbox()
@@ -299,7 +298,6 @@ class SessionsAPI(_AccountAPI):
             record = builder.create(checked, seq=world._next_seq(), account=self._state.account_id)
             result = self._render(record, expand)
             self._state.sessions[record.id] = record
-            self._state.everything.add(record.key, record.id)
             self._state.index(record)
             world._schedule_expiry(record)
             return result
