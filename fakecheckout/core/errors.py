@@ -620,3 +620,88 @@ def _or_list(values: Iterable[str]) -> str:
 
 def _show(raw: object) -> str:
     return raw if isinstance(raw, str) else repr(raw)
+
+
+# --- search (https://docs.stripe.com/search) ----------------------------------------------------
+
+
+def search_query_unparseable() -> StripeError:
+    """A query that is not ``clause (AND|OR|space) clause …`` at all (``asdf``, an open quote).
+
+    Third-party wording: stripe-ruby-mock raises this text and its spec (written to also run against
+    Stripe) expects the first sentence from Stripe. ``param`` is unverified.
+    """
+    return InvalidRequestError(
+        "We were unable to parse your search query. Try using the format "
+        '`metadata["key"]:"value"` to query for metadata or key:"value" to query for other '
+        "fields.",
+        param="query",
+    )
+
+
+def search_unsupported_field(field: str, resource: str) -> StripeError:
+    """A field outside the resource's documented query fields.
+
+    Third-party wording: stripe-ruby-mock raises this text and its spec expects the first sentence
+    from Stripe. ``param`` is unverified.
+    """
+    anchor = resource.replace("_", "-")
+    return InvalidRequestError(
+        f"Field `{field}` is an unsupported search field for resource `{resource}`. See "
+        f"http://stripe.com/docs/search#query-fields-for-{anchor} for a list of supported fields.",
+        param="query",
+    )
+
+
+def search_unsupported_operator(field: str, operator: str, kind: str) -> StripeError:
+    """An operator the field's type does not support (``>`` on a string, ``~`` on a token).
+
+    Stripe documents that this is an error; the wording is unverified.
+    """
+    return _unparseable_because(
+        f"The operator `{operator}` is not supported for the field `{field}`, which is of type "
+        f"`{kind}`."
+    )
+
+
+def search_and_or_mixed() -> StripeError:
+    """``AND`` and ``OR`` in one query (Stripe documents them as mutually exclusive).
+
+    Unverified wording.
+    """
+    return _unparseable_because(
+        "A query cannot combine AND and OR: use only one of them between its clauses."
+    )
+
+
+def search_too_many_clauses(maximum: int) -> StripeError:
+    """More clauses than Stripe allows in one query. Unverified wording."""
+    return _unparseable_because(f"A query can combine at most {maximum} clauses.")
+
+
+def search_substring_too_short(field: str, minimum: int) -> StripeError:
+    """A ``~`` value shorter than Stripe's documented minimum. Unverified wording."""
+    return _unparseable_because(
+        f"A substring match (`{field}~`) needs a value of at least {minimum} characters."
+    )
+
+
+def search_not_a_number(field: str, value: str) -> StripeError:
+    """A numeric field compared with something that is not a number. Unverified wording."""
+    return _unparseable_because(f"The field `{field}` is numeric, but `{value}` is not a number.")
+
+
+def _unparseable_because(reason: str) -> StripeError:
+    """Stripe's first sentence for a bad query, then fakecheckout's reason (unverified)."""
+    return InvalidRequestError(
+        f"We were unable to parse your search query. {reason}", param="query"
+    )
+
+
+def search_invalid_page(page: str) -> StripeError:
+    """A ``page`` that is not a ``next_page`` of this search. Unverified wording."""
+    return InvalidRequestError(
+        f"Invalid page: '{page}'. Pass the next_page value of a previous response to the same "
+        "search query.",
+        param="page",
+    )
