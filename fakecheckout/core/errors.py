@@ -628,8 +628,9 @@ def _show(raw: object) -> str:
 def search_query_unparseable() -> StripeError:
     """A query that is not ``clause (AND|OR|space) clause …`` at all (``asdf``, an open quote).
 
-    Third-party wording: stripe-ruby-mock raises this text and its spec (written to also run against
-    Stripe) expects the first sentence from Stripe. ``param`` is unverified.
+    Third-party wording: stripe-ruby-mock/stripe-ruby-mock (``search_helpers.rb``) raises this
+    text, and its price and product specs, written to also run against Stripe, expect the first
+    sentence from Stripe. ``param`` is unverified.
     """
     return InvalidRequestError(
         "We were unable to parse your search query. Try using the format "
@@ -642,8 +643,8 @@ def search_query_unparseable() -> StripeError:
 def search_unsupported_field(field: str, resource: str) -> StripeError:
     """A field outside the resource's documented query fields.
 
-    Third-party wording: stripe-ruby-mock raises this text and its spec expects the first sentence
-    from Stripe. ``param`` is unverified.
+    Third-party wording: stripe-ruby-mock/stripe-ruby-mock raises this text, and its specs expect
+    the first sentence from Stripe. ``param`` is unverified.
     """
     anchor = resource.replace("_", "-")
     return InvalidRequestError(

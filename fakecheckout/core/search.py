@@ -341,17 +341,20 @@ def search_page(
     *,
     url: str,
     include_total_count: bool = False,
+    resource: str | None = None,
 ) -> dict[str, Any]:
     """One page of a search, as Stripe's ``search_result`` object.
 
     ``objects_newest_first`` are the resource's rendered objects in list order; ``params`` holds
     the validated ``query`` and optionally ``limit`` (1..100, default 10) and ``page`` (a
     ``next_page`` of an earlier result). ``url`` is the endpoint, e.g. ``"/v1/customers/search"``;
-    its second segment names the resource in errors. ``include_total_count`` (the caller saw
-    ``expand=["total_count"]``) adds ``total_count``, the number of all matches.
+    ``resource`` names the resource in errors (default: the URL's second segment, ``customers``).
+    ``include_total_count`` (the caller saw ``expand=["total_count"]``) adds ``total_count``, the
+    number of all matches (exact; Stripe's is "only accurate up to 10,000").
     """
     query = params["query"]
-    resource = url.strip("/").split("/")[1] if url.count("/") >= 2 else url
+    if resource is None:
+        resource = url.strip("/").split("/")[1] if url.count("/") >= 2 else url
     matches = compile_query(query, fields, resource=resource)
     limit = params.get("limit")
     limit = DEFAULT_LIMIT if limit is None else limit
