@@ -32,6 +32,7 @@ import base64
 import binascii
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -299,6 +300,8 @@ def _numeric_test(operator: str, number: Decimal) -> Callable[[Any], bool]:
     def numeric(actual: Any) -> bool:
         if isinstance(actual, bool) or not isinstance(actual, int | float):
             return False
+        if isinstance(actual, float) and not math.isfinite(actual):
+            return False  # Decimal refuses to order NaN
         return test(Decimal(actual))
 
     return numeric
