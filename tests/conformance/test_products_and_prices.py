@@ -300,6 +300,21 @@ def test_a_session_naming_an_unknown_price_is_400_with_its_line_item_param(
     )
 
 
+def test_a_session_naming_an_archived_price_is_400_price_inactive(sdk: SdkStyle) -> None:
+    prices = sdk.resource("prices")
+    price = prices.create(unit_amount=100, currency="usd", product_data={"name": "Old"})
+    prices.update(price["id"], active=False)
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        sdk.create(payment_params(line_items=[{"price": price["id"], "quantity": 1}]))
+    assert_stripe_error(
+        info.value,
+        stripe.InvalidRequestError,
+        status=400,
+        message="The price specified is inactive. This field only accepts active prices.",
+        param="line_items[0][price]",
+    )
+
+
 def test_a_session_for_a_price_created_through_the_sdk_expands_its_product(
     sdk: SdkStyle,
 ) -> None:
