@@ -161,3 +161,14 @@ def test_data_itself_cannot_be_expanded_even_on_an_empty_list(world: World) -> N
     with pytest.raises(InvalidRequestError) as caught:
         world.customers.list(expand=["data"])
     assert caught.value.message == "This property cannot be expanded (data)."
+
+
+def test_a_chosen_product_id_in_use_is_refused_and_nothing_is_stored(world: World) -> None:
+    world.products.create(id="prod_mine", name="First")
+    with pytest.raises(InvalidRequestError) as caught:
+        world.prices.create(
+            unit_amount=1, currency="usd", product_data={"id": "prod_mine", "name": "Second"}
+        )
+    assert caught.value.param == "product_data[id]"
+    assert world.products.retrieve("prod_mine")["name"] == "First"
+    assert world.prices.list()["data"] == []
