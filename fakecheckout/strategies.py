@@ -17,7 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .core.sessions import MAX_LIFETIME, MIN_LIFETIME
+from .resources.checkout_sessions import MAX_LIFETIME, MIN_LIFETIME
 
 CURRENCIES = ("usd", "eur", "gbp", "jpy", "cad", "aud", "chf", "sek")
 INTERVALS = ("day", "week", "month", "year")

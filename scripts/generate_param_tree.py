@@ -6,7 +6,7 @@ Usage (from the project root, with the test extras installed)::
     python scripts/generate_param_tree.py --check  # exit 1 if it is out of date
 
 Every TypedDict reachable from the params classes of the emulated endpoints (the six Checkout
-Session ones, and ``/v1/events``) becomes one ``Object``
+Session ones, ``/v1/events``, customers, products, prices and the account) becomes one ``Object``
 constant, named as the SDK names the class, children before parents. Types map as follows:
 ``str``/``int``/``bool``/``Decimal``/``float`` to scalars; ``Literal[...]`` (with or without the
 SDK's forward-compatible trailing ``str``) to ``Enum``; ``Literal[""] | X`` to ``X`` on an
@@ -48,6 +48,22 @@ ENDPOINTS = {
     "list_line_items": checkout.SessionListLineItemsParams,
     "events.list": params.EventListParams,
     "events.retrieve": params.EventRetrieveParams,
+    "customers.create": params.CustomerCreateParams,
+    "customers.retrieve": params.CustomerRetrieveParams,
+    "customers.update": params.CustomerUpdateParams,
+    "customers.delete": params.CustomerDeleteParams,
+    "customers.list": params.CustomerListParams,
+    "products.create": params.ProductCreateParams,
+    "products.retrieve": params.ProductRetrieveParams,
+    "products.update": params.ProductUpdateParams,
+    "products.delete": params.ProductDeleteParams,
+    "products.list": params.ProductListParams,
+    "prices.create": params.PriceCreateParams,
+    "prices.retrieve": params.PriceRetrieveParams,
+    "prices.update": params.PriceUpdateParams,
+    "prices.list": params.PriceListParams,
+    # ``GET /v1/account`` is the SDK's ``retrieve_current`` (``/v1/accounts/{id}`` is ``retrieve``).
+    "account.retrieve": params.AccountRetrieveCurrentParams,
 }
 
 REQUEST_OPTION_KEYS = frozenset(RequestOptions.__annotations__)
@@ -158,9 +174,12 @@ class Generator:
         values = [value for value in literals if value != ""]
         if values:
             # ``Literal[...] | str``: the trailing ``str`` is the SDK's forward compatibility only.
-            if others not in ([], [str]):
+            if others in ([], [str]):
+                return f"Enum({tuple(values)!r})", emptyable
+            if others != [int]:
                 raise RuntimeError(f"enum mixed with {others!r} in {field_name}")
-            return f"Enum({tuple(values)!r})", emptyable
+            # ``Literal["inf"] | int`` (a tier's ``up_to``): the word, else an integer.
+            return f"OneOf((Enum({tuple(values)!r}), INTEGER))", emptyable
         nodes: list[str] = []
         for member in others:
             node = self.node(member, field_name)

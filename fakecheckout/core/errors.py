@@ -434,6 +434,97 @@ def already_exists(object_name: str, object_id: str, *, param: str) -> StripeErr
     )
 
 
+# --- customers, products, prices -----------------------------------------------------------------
+
+
+def product_has_prices() -> StripeError:
+    """Deleting a product that prices use (wording seen in Stripe responses)."""
+    return InvalidRequestError(
+        "This product cannot be deleted because it has one or more user-created prices.",
+        after_validation=True,
+    )
+
+
+def default_price_cannot_be_archived() -> StripeError:
+    """Archiving a product's default price (wording seen in Stripe responses)."""
+    return InvalidRequestError(
+        "This price cannot be archived because it is the default price of its product.",
+        param="active",
+        after_validation=True,
+    )
+
+
+def default_price_of_other_product(price_id: str, product_id: str) -> StripeError:
+    """Unverified wording."""
+    return InvalidRequestError(
+        f"The price `{price_id}` does not belong to the product `{product_id}`.",
+        param="default_price",
+        after_validation=True,
+    )
+
+
+def lookup_key_in_use(holder_id: str) -> StripeError:
+    """A ``lookup_key`` another price holds, without ``transfer_lookup_key`` (wording seen in
+    Stripe responses; the param is unverified)."""
+    return InvalidRequestError(
+        f"A price (`{holder_id}`) already uses that lookup key.",
+        param="lookup_key",
+        after_validation=True,
+    )
+
+
+def tax_behavior_fixed(current: str) -> StripeError:
+    """Unverified wording: Stripe documents that an inclusive or exclusive price keeps it."""
+    return InvalidRequestError(
+        f"The tax_behavior of a price cannot be changed once it is `{current}`.",
+        param="tax_behavior",
+        after_validation=True,
+    )
+
+
+def price_needs_product() -> StripeError:
+    """Unverified wording."""
+    return InvalidRequestError(
+        "You must specify either `product` or `product_data` when creating a price.",
+        param="product",
+    )
+
+
+def price_needs_amount(prefix: str) -> StripeError:
+    """Unverified wording (Stripe's docs: one of them is required)."""
+    name = (lambda field: f"{prefix}[{field}]") if prefix else (lambda field: field)
+    return InvalidRequestError(
+        f"Missing required param: {name('unit_amount')}, {name('unit_amount_decimal')} or "
+        f"{name('custom_unit_amount')}.",
+        param=name("unit_amount"),
+        code="parameter_missing",
+    )
+
+
+def price_inactive(param: str) -> StripeError:
+    """A Checkout line item naming an archived price (wording seen in Stripe responses)."""
+    return InvalidRequestError(
+        "The price specified is inactive. This field only accepts active prices.",
+        param=param,
+        after_validation=True,
+    )
+
+
+def not_emulated_parameter(name: str) -> StripeError:
+    """Divergence: a parameter Stripe accepts whose effect fakecheckout does not model."""
+    return InvalidRequestError(
+        f"fakecheckout does not emulate the parameter `{name}` here yet.", param=name
+    )
+
+
+def expand_too_deep(path: str, maximum: int) -> StripeError:
+    """Unverified wording: Stripe expands at most four levels."""
+    return InvalidRequestError(
+        f"You cannot expand more than {maximum} levels of a property. Property: {path}",
+        param="expand",
+    )
+
+
 # --- Checkout Session rules ---------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
-"""Stripe ``event`` objects: recorded on every session state change, listed like any list.
+"""Stripe ``event`` objects: recorded on every state change of any resource, listed like any list.
 
-An event keeps the session as it was when the event happened, compressed (a million stored events
+An event keeps the object as it was when the event happened, compressed (a million stored events
 must stay small), and renders the full ``event`` object on every read.
 https://docs.stripe.com/api/events/object
 """
@@ -28,6 +28,7 @@ class EventRecord:
     created: int
     account: str | None
     data: bytes  # zlib-compressed JSON of the object as it was
+    previous: bytes | None  # the same of ``data.previous_attributes`` (updates only)
     request_id: str | None
     idempotency_key: str | None
     pending_webhooks: int
@@ -44,6 +45,8 @@ class EventRecord:
         out["api_version"] = API_VERSION
         out["created"] = self.created
         out["data"] = {"object": json.loads(zlib.decompress(self.data))}
+        if self.previous is not None:
+            out["data"]["previous_attributes"] = json.loads(zlib.decompress(self.previous))
         out["livemode"] = False
         out["pending_webhooks"] = self.pending_webhooks
         out["request"] = {"id": self.request_id, "idempotency_key": self.idempotency_key}

@@ -1970,6 +1970,767 @@ EventRetrieveParams = Object(
     }
 )
 
+CustomerCreateParamsAddress = Object(
+    {
+        "city": Field(STRING),
+        "country": Field(STRING),
+        "line1": Field(STRING),
+        "line2": Field(STRING),
+        "postal_code": Field(STRING),
+        "state": Field(STRING),
+    }
+)
+
+CustomerCreateParamsCashBalanceSettings = Object(
+    {
+        "reconciliation_mode": Field(Enum(("automatic", "manual", "merchant_default"))),
+    }
+)
+
+CustomerCreateParamsCashBalance = Object(
+    {
+        "settings": Field(CustomerCreateParamsCashBalanceSettings),
+    }
+)
+
+CustomerCreateParamsInvoiceSettingsCustomField = Object(
+    {
+        "name": Field(STRING, required=True),
+        "value": Field(STRING, required=True),
+    }
+)
+
+CustomerCreateParamsInvoiceSettingsRenderingOptions = Object(
+    {
+        "amount_tax_display": Field(Enum(("exclude_tax", "include_inclusive_tax")), emptyable=True),
+        "template": Field(STRING),
+    }
+)
+
+CustomerCreateParamsInvoiceSettings = Object(
+    {
+        "custom_fields": Field(
+            Array(CustomerCreateParamsInvoiceSettingsCustomField), emptyable=True
+        ),
+        "default_payment_method": Field(STRING),
+        "footer": Field(STRING),
+        "rendering_options": Field(
+            CustomerCreateParamsInvoiceSettingsRenderingOptions, emptyable=True
+        ),
+    }
+)
+
+CustomerCreateParamsShippingAddress = Object(
+    {
+        "city": Field(STRING),
+        "country": Field(STRING),
+        "line1": Field(STRING),
+        "line2": Field(STRING),
+        "postal_code": Field(STRING),
+        "state": Field(STRING),
+    }
+)
+
+CustomerCreateParamsShipping = Object(
+    {
+        "address": Field(CustomerCreateParamsShippingAddress, required=True),
+        "name": Field(STRING, required=True),
+        "phone": Field(STRING),
+    }
+)
+
+CustomerCreateParamsTax = Object(
+    {
+        "ip_address": Field(STRING, emptyable=True),
+        "validate_location": Field(Enum(("deferred", "immediately"))),
+    }
+)
+
+CustomerCreateParamsTaxIdDatum = Object(
+    {
+        "type": Field(
+            Enum(
+                (
+                    "ad_nrt",
+                    "ae_trn",
+                    "al_tin",
+                    "am_tin",
+                    "ao_tin",
+                    "ar_cuit",
+                    "au_abn",
+                    "au_acn",
+                    "au_arn",
+                    "au_wpn",
+                    "aw_tin",
+                    "az_tin",
+                    "ba_tin",
+                    "bb_tin",
+                    "bd_bin",
+                    "bf_ifu",
+                    "bg_uic",
+                    "bh_vat",
+                    "bj_ifu",
+                    "bo_tin",
+                    "br_cnpj",
+                    "br_cpf",
+                    "bs_tin",
+                    "bw_vat",
+                    "by_tin",
+                    "ca_bn",
+                    "ca_gst_hst",
+                    "ca_pst_bc",
+                    "ca_pst_mb",
+                    "ca_pst_sk",
+                    "ca_qst",
+                    "cd_nif",
+                    "ch_uid",
+                    "ch_vat",
+                    "ci_vat",
+                    "cl_tin",
+                    "cm_niu",
+                    "cn_tin",
+                    "co_nit",
+                    "cr_tin",
+                    "cv_nif",
+                    "cz_dic",
+                    "de_stn",
+                    "do_rcn",
+                    "ec_ruc",
+                    "eg_tin",
+                    "es_cif",
+                    "et_tin",
+                    "eu_oss_vat",
+                    "eu_vat",
+                    "fo_vat",
+                    "fr_siren",
+                    "fr_siret",
+                    "fr_spi",
+                    "gb_vat",
+                    "ge_vat",
+                    "gh_tin",
+                    "gi_tin",
+                    "gn_nif",
+                    "hk_br",
+                    "hr_oib",
+                    "hu_tin",
+                    "ic_nif",
+                    "id_npwp",
+                    "il_vat",
+                    "in_gst",
+                    "is_kt",
+                    "is_vat",
+                    "it_cf",
+                    "jp_cn",
+                    "jp_rn",
+                    "jp_trn",
+                    "ke_pin",
+                    "kg_tin",
+                    "kh_tin",
+                    "kr_brn",
+                    "kz_bin",
+                    "la_tin",
+                    "li_uid",
+                    "li_vat",
+                    "lk_vat",
+                    "ma_vat",
+                    "md_cf",
+                    "md_vat",
+                    "me_pib",
+                    "mk_vat",
+                    "mr_nif",
+                    "mu_vat",
+                    "mx_rfc",
+                    "my_frp",
+                    "my_itn",
+                    "my_sst",
+                    "mz_nuit",
+                    "ng_tin",
+                    "no_vat",
+                    "no_voec",
+                    "np_pan",
+                    "nz_bn",
+                    "nz_gst",
+                    "om_vat",
+                    "pe_ruc",
+                    "ph_tin",
+                    "pl_nip",
+                    "pt_nif",
+                    "py_ruc",
+                    "ro_tin",
+                    "rs_pib",
+                    "ru_inn",
+                    "ru_kpp",
+                    "sa_vat",
+                    "sg_gst",
+                    "sg_uen",
+                    "si_tin",
+                    "sm_coe",
+                    "sn_ninea",
+                    "sr_fin",
+                    "sv_nit",
+                    "th_vat",
+                    "tj_tin",
+                    "tr_tin",
+                    "tt_bir",
+                    "tt_vat",
+                    "tw_vat",
+                    "tz_vat",
+                    "ua_vat",
+                    "ug_tin",
+                    "us_ein",
+                    "uy_ruc",
+                    "uz_tin",
+                    "uz_vat",
+                    "ve_rif",
+                    "vn_tin",
+                    "za_vat",
+                    "zm_tin",
+                    "zw_tin",
+                )
+            ),
+            required=True,
+        ),
+        "value": Field(STRING, required=True),
+    }
+)
+
+CustomerCreateParams = Object(
+    {
+        "address": Field(CustomerCreateParamsAddress, emptyable=True),
+        "balance": Field(INTEGER),
+        "business_name": Field(STRING, emptyable=True),
+        "cash_balance": Field(CustomerCreateParamsCashBalance),
+        "description": Field(STRING),
+        "email": Field(STRING),
+        "expand": Field(Array(STRING)),
+        "individual_name": Field(STRING, emptyable=True),
+        "invoice_prefix": Field(STRING),
+        "invoice_settings": Field(CustomerCreateParamsInvoiceSettings),
+        "metadata": Field(Map(STRING, kind="metadata"), emptyable=True),
+        "name": Field(STRING),
+        "next_invoice_sequence": Field(INTEGER),
+        "payment_method": Field(STRING),
+        "phone": Field(STRING),
+        "preferred_locales": Field(Array(STRING)),
+        "shipping": Field(CustomerCreateParamsShipping, emptyable=True),
+        "source": Field(STRING),
+        "tax": Field(CustomerCreateParamsTax),
+        "tax_exempt": Field(Enum(("exempt", "none", "reverse")), emptyable=True),
+        "tax_id_data": Field(Array(CustomerCreateParamsTaxIdDatum)),
+        "test_clock": Field(STRING),
+        "validate": Field(BOOLEAN),
+    }
+)
+
+CustomerRetrieveParams = Object(
+    {
+        "expand": Field(Array(STRING)),
+    }
+)
+
+CustomerUpdateParamsAddress = Object(
+    {
+        "city": Field(STRING),
+        "country": Field(STRING),
+        "line1": Field(STRING),
+        "line2": Field(STRING),
+        "postal_code": Field(STRING),
+        "state": Field(STRING),
+    }
+)
+
+CustomerUpdateParamsCashBalanceSettings = Object(
+    {
+        "reconciliation_mode": Field(Enum(("automatic", "manual", "merchant_default"))),
+    }
+)
+
+CustomerUpdateParamsCashBalance = Object(
+    {
+        "settings": Field(CustomerUpdateParamsCashBalanceSettings),
+    }
+)
+
+CustomerUpdateParamsInvoiceSettingsCustomField = Object(
+    {
+        "name": Field(STRING, required=True),
+        "value": Field(STRING, required=True),
+    }
+)
+
+CustomerUpdateParamsInvoiceSettingsRenderingOptions = Object(
+    {
+        "amount_tax_display": Field(Enum(("exclude_tax", "include_inclusive_tax")), emptyable=True),
+        "template": Field(STRING),
+    }
+)
+
+CustomerUpdateParamsInvoiceSettings = Object(
+    {
+        "custom_fields": Field(
+            Array(CustomerUpdateParamsInvoiceSettingsCustomField), emptyable=True
+        ),
+        "default_payment_method": Field(STRING),
+        "footer": Field(STRING),
+        "rendering_options": Field(
+            CustomerUpdateParamsInvoiceSettingsRenderingOptions, emptyable=True
+        ),
+    }
+)
+
+CustomerUpdateParamsShippingAddress = Object(
+    {
+        "city": Field(STRING),
+        "country": Field(STRING),
+        "line1": Field(STRING),
+        "line2": Field(STRING),
+        "postal_code": Field(STRING),
+        "state": Field(STRING),
+    }
+)
+
+CustomerUpdateParamsShipping = Object(
+    {
+        "address": Field(CustomerUpdateParamsShippingAddress, required=True),
+        "name": Field(STRING, required=True),
+        "phone": Field(STRING),
+    }
+)
+
+CustomerUpdateParamsTax = Object(
+    {
+        "ip_address": Field(STRING, emptyable=True),
+        "validate_location": Field(Enum(("auto", "deferred", "immediately"))),
+    }
+)
+
+CustomerUpdateParams = Object(
+    {
+        "address": Field(CustomerUpdateParamsAddress, emptyable=True),
+        "balance": Field(INTEGER),
+        "business_name": Field(STRING, emptyable=True),
+        "cash_balance": Field(CustomerUpdateParamsCashBalance),
+        "default_source": Field(STRING),
+        "description": Field(STRING),
+        "email": Field(STRING),
+        "expand": Field(Array(STRING)),
+        "individual_name": Field(STRING, emptyable=True),
+        "invoice_prefix": Field(STRING),
+        "invoice_settings": Field(CustomerUpdateParamsInvoiceSettings),
+        "metadata": Field(Map(STRING, kind="metadata"), emptyable=True),
+        "name": Field(STRING),
+        "next_invoice_sequence": Field(INTEGER),
+        "phone": Field(STRING),
+        "preferred_locales": Field(Array(STRING)),
+        "shipping": Field(CustomerUpdateParamsShipping, emptyable=True),
+        "source": Field(STRING),
+        "tax": Field(CustomerUpdateParamsTax),
+        "tax_exempt": Field(Enum(("exempt", "none", "reverse")), emptyable=True),
+        "validate": Field(BOOLEAN),
+    }
+)
+
+CustomerDeleteParams = Object({})
+
+CustomerListParamsCreated = Object(
+    {
+        "gt": Field(INTEGER),
+        "gte": Field(INTEGER),
+        "lt": Field(INTEGER),
+        "lte": Field(INTEGER),
+    }
+)
+
+CustomerListParams = Object(
+    {
+        "created": Field(OneOf((CustomerListParamsCreated, INTEGER))),
+        "email": Field(STRING),
+        "ending_before": Field(STRING),
+        "expand": Field(Array(STRING)),
+        "limit": Field(INTEGER),
+        "starting_after": Field(STRING),
+        "test_clock": Field(STRING),
+    }
+)
+
+ProductCreateParamsDefaultPriceDataCurrencyOptionsCustomUnitAmount = Object(
+    {
+        "enabled": Field(BOOLEAN, required=True),
+        "maximum": Field(INTEGER),
+        "minimum": Field(INTEGER),
+        "preset": Field(INTEGER),
+    }
+)
+
+ProductCreateParamsDefaultPriceDataCurrencyOptionsTier = Object(
+    {
+        "flat_amount": Field(INTEGER),
+        "flat_amount_decimal": Field(DECIMAL),
+        "unit_amount": Field(INTEGER),
+        "unit_amount_decimal": Field(DECIMAL),
+        "up_to": Field(OneOf((Enum(("inf",)), INTEGER)), required=True),
+    }
+)
+
+ProductCreateParamsDefaultPriceDataCurrencyOptions = Object(
+    {
+        "custom_unit_amount": Field(
+            ProductCreateParamsDefaultPriceDataCurrencyOptionsCustomUnitAmount
+        ),
+        "tax_behavior": Field(Enum(("exclusive", "inclusive", "unspecified"))),
+        "tiers": Field(Array(ProductCreateParamsDefaultPriceDataCurrencyOptionsTier)),
+        "unit_amount": Field(INTEGER),
+        "unit_amount_decimal": Field(DECIMAL),
+    }
+)
+
+ProductCreateParamsDefaultPriceDataCustomUnitAmount = Object(
+    {
+        "enabled": Field(BOOLEAN, required=True),
+        "maximum": Field(INTEGER),
+        "minimum": Field(INTEGER),
+        "preset": Field(INTEGER),
+    }
+)
+
+ProductCreateParamsDefaultPriceDataRecurring = Object(
+    {
+        "interval": Field(Enum(("day", "month", "week", "year")), required=True),
+        "interval_count": Field(INTEGER),
+    }
+)
+
+ProductCreateParamsDefaultPriceData = Object(
+    {
+        "currency": Field(CURRENCY, required=True),
+        "currency_options": Field(
+            Map(ProductCreateParamsDefaultPriceDataCurrencyOptions, kind="currency")
+        ),
+        "custom_unit_amount": Field(ProductCreateParamsDefaultPriceDataCustomUnitAmount),
+        "metadata": Field(Map(STRING, kind="metadata")),
+        "recurring": Field(ProductCreateParamsDefaultPriceDataRecurring),
+        "tax_behavior": Field(Enum(("exclusive", "inclusive", "unspecified"))),
+        "unit_amount": Field(INTEGER),
+        "unit_amount_decimal": Field(DECIMAL),
+    }
+)
+
+ProductCreateParamsMarketingFeature = Object(
+    {
+        "name": Field(STRING, required=True),
+    }
+)
+
+ProductCreateParamsPackageDimensions = Object(
+    {
+        "height": Field(NUMBER, required=True),
+        "length": Field(NUMBER, required=True),
+        "weight": Field(NUMBER, required=True),
+        "width": Field(NUMBER, required=True),
+    }
+)
+
+ProductCreateParamsTaxDetails = Object(
+    {
+        "performance_location": Field(STRING),
+        "tax_code": Field(STRING, emptyable=True),
+    }
+)
+
+ProductCreateParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "default_price_data": Field(ProductCreateParamsDefaultPriceData),
+        "description": Field(STRING),
+        "expand": Field(Array(STRING)),
+        "id": Field(STRING),
+        "images": Field(Array(STRING)),
+        "marketing_features": Field(Array(ProductCreateParamsMarketingFeature)),
+        "metadata": Field(Map(STRING, kind="metadata")),
+        "name": Field(STRING, required=True),
+        "package_dimensions": Field(ProductCreateParamsPackageDimensions),
+        "shippable": Field(BOOLEAN),
+        "statement_descriptor": Field(STRING),
+        "tax_code": Field(STRING),
+        "tax_details": Field(ProductCreateParamsTaxDetails),
+        "type": Field(Enum(("good", "service"))),
+        "unit_label": Field(STRING),
+        "url": Field(URL),
+    }
+)
+
+ProductRetrieveParams = Object(
+    {
+        "expand": Field(Array(STRING)),
+    }
+)
+
+ProductUpdateParamsMarketingFeature = Object(
+    {
+        "name": Field(STRING, required=True),
+    }
+)
+
+ProductUpdateParamsPackageDimensions = Object(
+    {
+        "height": Field(NUMBER, required=True),
+        "length": Field(NUMBER, required=True),
+        "weight": Field(NUMBER, required=True),
+        "width": Field(NUMBER, required=True),
+    }
+)
+
+ProductUpdateParamsTaxDetails = Object(
+    {
+        "performance_location": Field(STRING),
+        "tax_code": Field(STRING, emptyable=True),
+    }
+)
+
+ProductUpdateParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "default_price": Field(STRING),
+        "description": Field(STRING, emptyable=True),
+        "expand": Field(Array(STRING)),
+        "images": Field(Array(STRING), emptyable=True),
+        "marketing_features": Field(Array(ProductUpdateParamsMarketingFeature), emptyable=True),
+        "metadata": Field(Map(STRING, kind="metadata"), emptyable=True),
+        "name": Field(STRING),
+        "package_dimensions": Field(ProductUpdateParamsPackageDimensions, emptyable=True),
+        "shippable": Field(BOOLEAN),
+        "statement_descriptor": Field(STRING),
+        "tax_code": Field(STRING, emptyable=True),
+        "tax_details": Field(ProductUpdateParamsTaxDetails, emptyable=True),
+        "unit_label": Field(STRING, emptyable=True),
+        "url": Field(URL, emptyable=True),
+    }
+)
+
+ProductDeleteParams = Object({})
+
+ProductListParamsCreated = Object(
+    {
+        "gt": Field(INTEGER),
+        "gte": Field(INTEGER),
+        "lt": Field(INTEGER),
+        "lte": Field(INTEGER),
+    }
+)
+
+ProductListParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "created": Field(OneOf((ProductListParamsCreated, INTEGER))),
+        "ending_before": Field(STRING),
+        "expand": Field(Array(STRING)),
+        "ids": Field(Array(STRING)),
+        "limit": Field(INTEGER),
+        "shippable": Field(BOOLEAN),
+        "starting_after": Field(STRING),
+        "type": Field(Enum(("good", "service"))),
+        "url": Field(URL),
+    }
+)
+
+PriceCreateParamsCurrencyOptionsCustomUnitAmount = Object(
+    {
+        "enabled": Field(BOOLEAN, required=True),
+        "maximum": Field(INTEGER),
+        "minimum": Field(INTEGER),
+        "preset": Field(INTEGER),
+    }
+)
+
+PriceCreateParamsCurrencyOptionsTier = Object(
+    {
+        "flat_amount": Field(INTEGER),
+        "flat_amount_decimal": Field(DECIMAL),
+        "unit_amount": Field(INTEGER),
+        "unit_amount_decimal": Field(DECIMAL),
+        "up_to": Field(OneOf((Enum(("inf",)), INTEGER)), required=True),
+    }
+)
+
+PriceCreateParamsCurrencyOptions = Object(
+    {
+        "custom_unit_amount": Field(PriceCreateParamsCurrencyOptionsCustomUnitAmount),
+        "tax_behavior": Field(Enum(("exclusive", "inclusive", "unspecified"))),
+        "tiers": Field(Array(PriceCreateParamsCurrencyOptionsTier)),
+        "unit_amount": Field(INTEGER),
+        "unit_amount_decimal": Field(DECIMAL),
+    }
+)
+
+PriceCreateParamsCustomUnitAmount = Object(
+    {
+        "enabled": Field(BOOLEAN, required=True),
+        "maximum": Field(INTEGER),
+        "minimum": Field(INTEGER),
+        "preset": Field(INTEGER),
+    }
+)
+
+PriceCreateParamsProductDataTaxDetails = Object(
+    {
+        "performance_location": Field(STRING),
+        "tax_code": Field(STRING, emptyable=True),
+    }
+)
+
+PriceCreateParamsProductData = Object(
+    {
+        "active": Field(BOOLEAN),
+        "id": Field(STRING),
+        "metadata": Field(Map(STRING, kind="metadata")),
+        "name": Field(STRING, required=True),
+        "statement_descriptor": Field(STRING),
+        "tax_code": Field(STRING),
+        "tax_details": Field(PriceCreateParamsProductDataTaxDetails),
+        "unit_label": Field(STRING),
+    }
+)
+
+PriceCreateParamsRecurring = Object(
+    {
+        "interval": Field(Enum(("day", "month", "week", "year")), required=True),
+        "interval_count": Field(INTEGER),
+        "meter": Field(STRING),
+        "trial_period_days": Field(INTEGER),
+        "usage_type": Field(Enum(("licensed", "metered"))),
+    }
+)
+
+PriceCreateParamsTier = Object(
+    {
+        "flat_amount": Field(INTEGER),
+        "flat_amount_decimal": Field(DECIMAL),
+        "unit_amount": Field(INTEGER),
+        "unit_amount_decimal": Field(DECIMAL),
+        "up_to": Field(OneOf((Enum(("inf",)), INTEGER)), required=True),
+    }
+)
+
+PriceCreateParamsTransformQuantity = Object(
+    {
+        "divide_by": Field(INTEGER, required=True),
+        "round": Field(Enum(("down", "up")), required=True),
+    }
+)
+
+PriceCreateParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "billing_scheme": Field(Enum(("per_unit", "tiered"))),
+        "currency": Field(CURRENCY, required=True),
+        "currency_options": Field(Map(PriceCreateParamsCurrencyOptions, kind="currency")),
+        "custom_unit_amount": Field(PriceCreateParamsCustomUnitAmount),
+        "expand": Field(Array(STRING)),
+        "lookup_key": Field(STRING),
+        "metadata": Field(Map(STRING, kind="metadata")),
+        "nickname": Field(STRING),
+        "product": Field(STRING),
+        "product_data": Field(PriceCreateParamsProductData),
+        "recurring": Field(PriceCreateParamsRecurring),
+        "tax_behavior": Field(Enum(("exclusive", "inclusive", "unspecified"))),
+        "tiers": Field(Array(PriceCreateParamsTier)),
+        "tiers_mode": Field(Enum(("graduated", "volume"))),
+        "transfer_lookup_key": Field(BOOLEAN),
+        "transform_quantity": Field(PriceCreateParamsTransformQuantity),
+        "unit_amount": Field(INTEGER),
+        "unit_amount_decimal": Field(DECIMAL),
+    }
+)
+
+PriceRetrieveParams = Object(
+    {
+        "expand": Field(Array(STRING)),
+    }
+)
+
+PriceUpdateParamsCurrencyOptionsCustomUnitAmount = Object(
+    {
+        "enabled": Field(BOOLEAN, required=True),
+        "maximum": Field(INTEGER),
+        "minimum": Field(INTEGER),
+        "preset": Field(INTEGER),
+    }
+)
+
+PriceUpdateParamsCurrencyOptionsTier = Object(
+    {
+        "flat_amount": Field(INTEGER),
+        "flat_amount_decimal": Field(DECIMAL),
+        "unit_amount": Field(INTEGER),
+        "unit_amount_decimal": Field(DECIMAL),
+        "up_to": Field(OneOf((Enum(("inf",)), INTEGER)), required=True),
+    }
+)
+
+PriceUpdateParamsCurrencyOptions = Object(
+    {
+        "custom_unit_amount": Field(PriceUpdateParamsCurrencyOptionsCustomUnitAmount),
+        "tax_behavior": Field(Enum(("exclusive", "inclusive", "unspecified"))),
+        "tiers": Field(Array(PriceUpdateParamsCurrencyOptionsTier)),
+        "unit_amount": Field(INTEGER),
+        "unit_amount_decimal": Field(DECIMAL),
+    }
+)
+
+PriceUpdateParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "currency_options": Field(
+            Map(PriceUpdateParamsCurrencyOptions, kind="currency"), emptyable=True
+        ),
+        "expand": Field(Array(STRING)),
+        "lookup_key": Field(STRING),
+        "metadata": Field(Map(STRING, kind="metadata"), emptyable=True),
+        "nickname": Field(STRING),
+        "tax_behavior": Field(Enum(("exclusive", "inclusive", "unspecified"))),
+        "transfer_lookup_key": Field(BOOLEAN),
+    }
+)
+
+PriceListParamsCreated = Object(
+    {
+        "gt": Field(INTEGER),
+        "gte": Field(INTEGER),
+        "lt": Field(INTEGER),
+        "lte": Field(INTEGER),
+    }
+)
+
+PriceListParamsRecurring = Object(
+    {
+        "interval": Field(Enum(("day", "month", "week", "year"))),
+        "meter": Field(STRING),
+        "usage_type": Field(Enum(("licensed", "metered"))),
+    }
+)
+
+PriceListParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "created": Field(OneOf((PriceListParamsCreated, INTEGER))),
+        "currency": Field(CURRENCY),
+        "ending_before": Field(STRING),
+        "expand": Field(Array(STRING)),
+        "limit": Field(INTEGER),
+        "lookup_keys": Field(Array(STRING)),
+        "product": Field(STRING),
+        "recurring": Field(PriceListParamsRecurring),
+        "starting_after": Field(STRING),
+        "type": Field(Enum(("one_time", "recurring"))),
+    }
+)
+
+AccountRetrieveCurrentParams = Object(
+    {
+        "expand": Field(Array(STRING)),
+    }
+)
+
 ENDPOINTS: dict[str, Object] = {
     "create": SessionCreateParams,
     "update": SessionUpdateParams,
@@ -1979,4 +2740,19 @@ ENDPOINTS: dict[str, Object] = {
     "list_line_items": SessionListLineItemsParams,
     "events.list": EventListParams,
     "events.retrieve": EventRetrieveParams,
+    "customers.create": CustomerCreateParams,
+    "customers.retrieve": CustomerRetrieveParams,
+    "customers.update": CustomerUpdateParams,
+    "customers.delete": CustomerDeleteParams,
+    "customers.list": CustomerListParams,
+    "products.create": ProductCreateParams,
+    "products.retrieve": ProductRetrieveParams,
+    "products.update": ProductUpdateParams,
+    "products.delete": ProductDeleteParams,
+    "products.list": ProductListParams,
+    "prices.create": PriceCreateParams,
+    "prices.retrieve": PriceRetrieveParams,
+    "prices.update": PriceUpdateParams,
+    "prices.list": PriceListParams,
+    "account.retrieve": AccountRetrieveCurrentParams,
 }

@@ -427,13 +427,18 @@ def _one_of_checker(node: OneOf, memo: dict[int, _Checker]) -> _Checker:
     hashes = [option for option in node.options if isinstance(option, (Object, Map))]
     others = [option for option in node.options if not isinstance(option, (Object, Map))]
     for_hash = _compile(hashes[0], memo) if hashes else None
-    for_other = _compile(others[0], memo) if others else None
+    # Scalars are tried in order (``up_to``: ``"inf"`` or an integer); the last one's error wins.
+    for_others = [_compile(option, memo) for option in others]
 
     def check(value: Any, name: str) -> Any:
-        if for_hash is not None and (isinstance(value, Mapping) or for_other is None):
+        if for_hash is not None and (isinstance(value, Mapping) or not for_others):
             return for_hash(value, name)
-        assert for_other is not None
-        return for_other(value, name)
+        for option in for_others[:-1]:
+            try:
+                return option(value, name)
+            except errors.StripeError:
+                continue
+        return for_others[-1](value, name)
 
     return check
 

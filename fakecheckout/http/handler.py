@@ -25,8 +25,9 @@ Decisions that Stripe's docs leave open (fakecheckout's choices):
 - ``Authorization`` may be ``Bearer <key>`` or HTTP Basic with the key as user name (curl's
   ``-u sk_test_…:``). An empty key is "no API key" (401). Another scheme is an invalid key (401)
   whose message masks the credentials after the scheme word like any key.
-- ``Stripe-Account`` must look like ``acct_`` followed by letters and digits; any such id selects
-  that account's own namespace (``world.account(id)``). Anything else is Stripe's 403
+- ``Stripe-Account`` must look like ``acct_`` followed by letters and digits; the platform's own
+  id (``fake.account_id``) addresses the platform, any other such id selects that connected
+  account's own namespace (``world.account(id)``). Anything else is Stripe's 403
   ``account_invalid`` answer for an account the key cannot reach.
 - Responses are compact JSON (no indentation), ASCII-escaped. Every response carries
   ``Content-Type: application/json``, a fresh ``Request-Id`` and ``Stripe-Version`` (the
@@ -41,14 +42,15 @@ import binascii
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import unquote_plus
 
+from fakecheckout import resources
 from fakecheckout.core import errors
 from fakecheckout.core.clock import Clock
+from fakecheckout.core.resource import Route
 from fakecheckout.http import forms
 from fakecheckout.http.idempotency import IdempotencyStore, Replay, fingerprint
 
@@ -60,12 +62,9 @@ _logger = logging.getLogger("fakecheckout")
 _TEST_KEY = re.compile(r"(?:sk|rk)_test_[A-Za-z0-9_]+")
 _LIVE_KEY = re.compile(r"(?:sk|rk)_live_[A-Za-z0-9_]+")
 _ACCOUNT = re.compile(r"acct_[A-Za-z0-9]+")
-_PARAM = re.compile(r"\{[a-z_]+\}")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 Response = tuple[int, dict[str, str], bytes]
-Endpoint = Callable[[Any, list[str], dict[str, Any]], dict[str, Any]]
-"""``endpoint(namespace, path_ids, params) -> result``; ``namespace`` has ``.sessions`` etc."""
 
 
 class World(Protocol):
@@ -73,6 +72,8 @@ class World(Protocol):
 
     @property
     def clock(self) -> Clock: ...
+    @property
+    def account_id(self) -> str: ...
     @property
     def unhandled(self) -> list[tuple[str, str]]: ...
     @property
@@ -85,51 +86,8 @@ class World(Protocol):
     ) -> AbstractContextManager[None]: ...
 
 
-@dataclass(frozen=True)
-class Route:
-    """One emulated endpoint: ``GET /v1/checkout/sessions/{id}`` → ``endpoint``."""
-
-    method: str
-    template: str
-    endpoint: Endpoint
-    pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        parts = re.split(r"(\{[a-z_]+\})", self.template)
-        regex = "".join("([^/]+)" if _PARAM.fullmatch(part) else re.escape(part) for part in parts)
-        object.__setattr__(self, "pattern", re.compile(regex))
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.template}"
-
-
-ROUTES: list[Route] = [
-    Route("POST", "/v1/checkout/sessions", lambda ns, ids, p: ns.sessions.create(**p)),
-    Route("GET", "/v1/checkout/sessions", lambda ns, ids, p: ns.sessions.list(**p)),
-    Route(
-        "GET",
-        "/v1/checkout/sessions/{id}",
-        lambda ns, ids, p: ns.sessions.retrieve(ids[0], **p),
-    ),
-    Route(
-        "POST",
-        "/v1/checkout/sessions/{id}",
-        lambda ns, ids, p: ns.sessions.update(ids[0], **p),
-    ),
-    Route(
-        "POST",
-        "/v1/checkout/sessions/{id}/expire",
-        lambda ns, ids, p: ns.sessions.expire(ids[0], **p),
-    ),
-    Route(
-        "GET",
-        "/v1/checkout/sessions/{id}/line_items",
-        lambda ns, ids, p: ns.sessions.list_line_items(ids[0], **p),
-    ),
-    Route("GET", "/v1/events", lambda ns, ids, p: ns.events.list(**p)),
-    Route("GET", "/v1/events/{id}", lambda ns, ids, p: ns.events.retrieve(ids[0], **p)),
-]
-"""The emulated routes, tried in order."""
+ROUTES: tuple[Route, ...] = resources.ROUTES
+"""The emulated routes, tried in order: assembled from the registered resources' routes."""
 
 
 def emulated_routes() -> list[str]:
@@ -181,6 +139,8 @@ class _Request:
             account = self.headers.get("stripe-account", "")
             if account and not _ACCOUNT.fullmatch(account):
                 raise errors.account_invalid(api_key, account)
+            if account == self.world.account_id:
+                account = ""  # the platform addressing itself: as if the header were absent
             params = forms.decode(self._form())
             namespace = self.world.account(account) if account else self.world
             if not self.idempotency_key:

@@ -104,11 +104,11 @@ def test_trailing_slash_route_gets_the_list_or_retrieve_hint(stripe_backend: Bac
     )
 
 
-def _retrieve_customer(sdk: SdkStyle) -> None:
+def _retrieve_charge(sdk: SdkStyle) -> None:
     if isinstance(sdk, ClientStyle):
-        sdk.client.v1.customers.retrieve("cus_x")
+        sdk.client.v1.charges.retrieve("ch_x")
     else:
-        stripe.Customer.retrieve("cus_x")
+        stripe.Charge.retrieve("ch_x")
 
 
 @pytest.mark.fake_only
@@ -116,13 +116,13 @@ def test_unknown_route_through_the_sdk_names_the_emulated_routes(
     sdk: SdkStyle, stripe_backend: Backend
 ) -> None:
     with pytest.raises(stripe.InvalidRequestError) as info:
-        _retrieve_customer(sdk)
+        _retrieve_charge(sdk)
     stripe_backend.forget_unhandled()
     assert_stripe_error(
         info.value,
         stripe.InvalidRequestError,
         status=404,
-        message=UNRECOGNIZED.format(method="GET", path="/v1/customers/cus_x")
+        message=UNRECOGNIZED.format(method="GET", path="/v1/charges/ch_x")
         + HELP
         + f" (fakecheckout emulates only these routes: {'; '.join(emulated_routes())}.)",
     )
@@ -132,10 +132,10 @@ def test_unknown_route_through_the_sdk_names_the_emulated_routes(
 def test_unknown_route_is_recorded_in_unhandled(sdk: SdkStyle, stripe_backend: Backend) -> None:
     assert stripe_backend.fake is not None
     with pytest.raises(stripe.InvalidRequestError):
-        _retrieve_customer(sdk)
+        _retrieve_charge(sdk)
     unhandled = list(stripe_backend.fake.unhandled)
     stripe_backend.forget_unhandled()
-    assert unhandled == [("GET", "/v1/customers/cus_x")]
+    assert unhandled == [("GET", "/v1/charges/ch_x")]
 
 
 @pytest.mark.fake_only
@@ -145,8 +145,8 @@ def test_strict_fake_stop_raises_unhandled_request_error_after_an_unknown_route(
     fake = stripe_backend.fake
     assert fake is not None
     with pytest.raises(stripe.InvalidRequestError):
-        _retrieve_customer(sdk)
+        _retrieve_charge(sdk)
     with pytest.raises(fakecheckout.UnhandledRequestError) as info:
         fake.stop()
-    assert info.value.unhandled == [("GET", "/v1/customers/cus_x")]
-    assert "GET /v1/customers/cus_x" in str(info.value)
+    assert info.value.unhandled == [("GET", "/v1/charges/ch_x")]
+    assert "GET /v1/charges/ch_x" in str(info.value)

@@ -82,16 +82,9 @@ def test_list_with_expand_data_line_items_data_price_includes_the_line_items(
     assert listed["data"][0]["line_items"]["data"][0]["price"]["object"] == "price"
 
 
-@pytest.mark.fake_only
-def test_expand_line_items_data_price_product_raises_not_emulated_with_the_full_path(
-    sdk: SdkStyle,
-) -> None:
-    """API.md (D): a non-null id the fake does not model is a 400 naming what is not emulated."""
+def test_expand_line_items_data_price_product_includes_the_product(sdk: SdkStyle) -> None:
     session = sdk.create(payment_params())
-    with pytest.raises(stripe.InvalidRequestError) as info:
-        sdk.retrieve(session["id"], {"expand": ["line_items.data.price.product"]})
-    assert info.value.param == "expand"
-    assert info.value.user_message.startswith(
-        "This property cannot be expanded (line_items.data.price.product): fakecheckout does "
-        "not emulate"
-    )
+    retrieved = sdk.retrieve(session["id"], {"expand": ["line_items.data.price.product"]})
+    product = retrieved["line_items"]["data"][0]["price"]["product"]
+    assert product["object"] == "product"
+    assert product["name"] == "fakecheckout conformance T-shirt"

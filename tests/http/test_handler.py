@@ -136,7 +136,7 @@ def test_validation_error_from_the_core_is_returned(fake):
     )
 
 
-def test_emulated_routes_name_the_session_and_event_endpoints():
+def test_emulated_routes_name_every_registered_resource_endpoint():
     assert handler.emulated_routes() == [
         "POST /v1/checkout/sessions",
         "GET /v1/checkout/sessions",
@@ -146,6 +146,21 @@ def test_emulated_routes_name_the_session_and_event_endpoints():
         "GET /v1/checkout/sessions/{id}/line_items",
         "GET /v1/events",
         "GET /v1/events/{id}",
+        "POST /v1/customers",
+        "GET /v1/customers",
+        "GET /v1/customers/{id}",
+        "POST /v1/customers/{id}",
+        "DELETE /v1/customers/{id}",
+        "POST /v1/products",
+        "GET /v1/products",
+        "GET /v1/products/{id}",
+        "POST /v1/products/{id}",
+        "DELETE /v1/products/{id}",
+        "POST /v1/prices",
+        "GET /v1/prices",
+        "GET /v1/prices/{id}",
+        "POST /v1/prices/{id}",
+        "GET /v1/account",
     ]
 
 
@@ -327,24 +342,24 @@ def test_success_response_has_no_retry_header(fake):
 
 
 def test_unknown_route_is_404_naming_the_emulated_routes(fake):
-    status, _, got = call(fake, "GET", "/v1/customers")
+    status, _, got = call(fake, "GET", "/v1/charges")
     assert (status, got["error"]["type"]) == (404, "invalid_request_error")
-    assert got["error"]["message"].startswith("Unrecognized request URL (GET: /v1/customers).")
+    assert got["error"]["message"].startswith("Unrecognized request URL (GET: /v1/charges).")
     assert "POST /v1/checkout/sessions/{id}/expire" in got["error"]["message"]
 
 
 def test_unknown_route_is_recorded_without_query(fake):
-    call(fake, "GET", "https://api.stripe.com/v1/customers?limit=3")
-    assert fake.unhandled == [("GET", "/v1/customers")]
+    call(fake, "GET", "https://api.stripe.com/v1/charges?limit=3")
+    assert fake.unhandled == [("GET", "/v1/charges")]
 
 
 def test_unknown_route_message_has_no_query(fake):
-    _, _, got = call(fake, "GET", "/v1/customers?limit=3")
-    assert "(GET: /v1/customers)." in got["error"]["message"]
+    _, _, got = call(fake, "GET", "/v1/charges?limit=3")
+    assert "(GET: /v1/charges)." in got["error"]["message"]
 
 
 def test_unknown_route_is_404_even_without_api_key(fake):
-    assert call(fake, "GET", "/v1/customers", headers={})[0] == 404
+    assert call(fake, "GET", "/v1/charges", headers={})[0] == 404
 
 
 def test_known_path_with_other_method_is_an_unknown_route(fake):
@@ -386,7 +401,7 @@ def _expiring_soon() -> tuple[FakeCheckout, ManualClock, list[dict[str, Any]], s
     [
         ("GET", "/v1/checkout/sessions", "", {}, 401),
         ("GET", "/v1/checkout/sessions", "", {"Authorization": "Bearer pk_test_1"}, 401),
-        ("GET", "/v1/customers", "", AUTH, 404),
+        ("GET", "/v1/charges", "", AUTH, 404),
         ("GET", "/v1/checkout/sessions", "", {**AUTH, "Stripe-Account": "bogus"}, 403),
         ("POST", "/v1/checkout/sessions", "a=1&a[b]=2", AUTH, 400),
     ],
@@ -437,7 +452,7 @@ def test_an_idempotency_key_reused_with_other_parameters_settles_due_expiries():
 def test_a_request_before_the_session_is_due_settles_nothing():
     fake, clock, delivered, _ = _expiring_soon()
     clock.advance(1799)
-    call(fake, "GET", "/v1/customers", headers={})
+    call(fake, "GET", "/v1/charges", headers={})
     assert (delivered, [e["type"] for e in fake.events.list()["data"]]) == ([], [])
 
 

@@ -9,21 +9,29 @@ https://docs.stripe.com/api/checkout/sessions/object
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from . import errors
-from .catalog import Catalog, decimal_amount, price_object
-from .ids import BYTE_TO_BASE62, IdFactory
-from .params import METADATA_MAX_KEYS
+from fakecheckout.core import errors
+from fakecheckout.core.ids import BYTE_TO_BASE62, IdFactory
+from fakecheckout.core.objects import copy_json, merge_metadata
+from fakecheckout.core.pagination import CreatedRange, PageRequest, envelope, page_in_order
+from fakecheckout.core.params import validate
+from fakecheckout.core.resource import Resource, ResourceAPI, Route
+from fakecheckout.core.store import Store
+
+from .prices import decimal_amount, price_object, unit_amounts
+
+if TYPE_CHECKING:
+    from fakecheckout.core.events import EventRecord
+    from fakecheckout.core.world import Account, World
 
 MIN_LIFETIME = 30 * 60
 MAX_LIFETIME = 24 * 60 * 60
 MAX_PAYMENT_LINE_ITEMS = 100
 MAX_SUBSCRIPTION_LINE_ITEMS = 20  # of each kind: recurring and one-time
-#: The largest unit amount accepted (12 digits). Unverified: Stripe's limits vary by currency.
-MAX_UNIT_AMOUNT = 10**12 - 1
 
 #: Every always-present field, with its value on a fresh ``payment``-mode session.
 TEMPLATE: dict[str, Any] = {
@@ -251,15 +259,6 @@ def render_line_item(item: dict[str, Any], *, copy: bool = True) -> dict[str, An
     return copied
 
 
-def copy_json(value: Any) -> Any:
-    """A deep copy of JSON-shaped data (dicts, lists, scalars), faster than ``copy.deepcopy``."""
-    if type(value) is dict:
-        return {key: copy_json(item) for key, item in value.items()}
-    if type(value) is list:
-        return [copy_json(item) for item in value]
-    return value
-
-
 def hosted_url(session_id: str) -> str:
     """``https://checkout.stripe.com/c/pay/<id>#<fragment>``; the fragment is derived from the id."""
     return f"https://checkout.stripe.com/c/pay/{session_id}#fid{_derived(session_id, 'url', 48)}"
@@ -278,6 +277,15 @@ def _derived(session_id: str, purpose: str, length: int) -> str:
 # --- creation -----------------------------------------------------------------------------------
 
 
+class Catalog(Protocol):
+    """The objects a session refers to by id, each raising Stripe's 400 when there is none."""
+
+    def price(self, price_id: str, *, param: str) -> dict[str, Any]: ...
+    def customer(self, customer_id: str, *, param: str) -> dict[str, Any]: ...
+    def product(self, product_id: str, *, param: str) -> dict[str, Any]: ...
+    def product_name(self, product_id: str) -> str: ...
+
+
 @dataclass
 class Builder:
     """Turns validated create (or update) parameters into stored fields; holds what it needs."""
@@ -285,6 +293,8 @@ class Builder:
     ids: IdFactory
     catalog: Catalog
     now: int
+    new_products: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """Products that ``product_data`` creates, stored once the whole request has been checked."""
 
     def create(self, params: dict[str, Any], *, seq: int, account: str | None) -> SessionRecord:
         mode = params.get("mode")
@@ -544,7 +554,7 @@ class Builder:
             raise errors.line_item_price_and_price_data(index)
         if "price" in entry:
             price = self.catalog.price(entry["price"], param=f"{prefix}[price]")
-            description = self.catalog.products.get(price["product"], "")
+            description = self.catalog.product_name(price["product"])
         elif "price_data" in entry:
             price, description = self._inline_price(index, entry["price_data"])
         else:
@@ -617,29 +627,16 @@ class Builder:
             raise errors.price_data_product_and_product_data(index)
         if "product" in data:
             product = data["product"]
-            description = self.catalog.product(product, param=f"{prefix}[product]")
+            description = self.catalog.product(product, param=f"{prefix}[product]")["name"]
         elif "product_data" in data:
             product = self.ids.new("prod_", 14)
             description = data["product_data"]["name"]
+            self.new_products.append((product, data["product_data"]))
         else:
             raise errors.price_data_needs_product(index)
-        unit_amount = data.get("unit_amount")
-        unit_amount_decimal = data.get("unit_amount_decimal")
-        if unit_amount is None and unit_amount_decimal is None:
+        if data.get("unit_amount") is None and data.get("unit_amount_decimal") is None:
             raise errors.price_data_needs_amount(index)
-        if unit_amount is not None and unit_amount_decimal is not None:
-            raise errors.only_one_of(f"{prefix}[unit_amount]", f"{prefix}[unit_amount_decimal]")
-        for name, given in (
-            ("unit_amount", unit_amount),
-            ("unit_amount_decimal", unit_amount_decimal),
-        ):
-            if given is None:
-                continue
-            amount = Decimal(given)
-            if amount < 0:
-                raise errors.value_too_small(f"{prefix}[{name}]", 0)
-            if amount > MAX_UNIT_AMOUNT:
-                raise errors.value_too_large(f"{prefix}[{name}]", MAX_UNIT_AMOUNT)
+        unit_amount, unit_amount_decimal = unit_amounts(data, prefix)
         price = price_object(
             price_id=self.ids.new("price_", 24),
             created=self.now,
@@ -789,22 +786,6 @@ def set_item_amounts(item: dict[str, Any]) -> None:
     item["amount_total"] = amount
 
 
-def merge_metadata(current: dict[str, str] | None, given: Any, *, param: str) -> dict[str, str]:
-    """Stripe's metadata update: keys merge, ``""`` unsets a key, ``metadata=""`` unsets all; the
-    merged result keeps Stripe's limit of 50 keys."""
-    if given == "":
-        return {}
-    merged = dict(current or {})
-    for key, value in given.items():
-        if value == "":
-            merged.pop(key, None)
-        else:
-            merged[key] = value
-    if len(merged) > METADATA_MAX_KEYS:
-        raise errors.too_many_metadata_keys(param, len(merged), METADATA_MAX_KEYS)
-    return merged
-
-
 def adjustable_quantity(given: dict[str, Any] | None) -> dict[str, Any] | None:
     if given is None:
         return None
@@ -873,3 +854,350 @@ def custom_field(given: dict[str, Any]) -> dict[str, Any]:
 
 def _without_empty(metadata: dict[str, str]) -> dict[str, str]:
     return {key: value for key, value in metadata.items() if value != ""}
+
+
+# --- the direct API -----------------------------------------------------------------------------
+
+SESSIONS_URL = "/v1/checkout/sessions"
+_SESSION_ID = re.compile(r"cs_(?:test|live)_[0-9A-Za-z]+")
+LINE_ITEMS_PREVIEW = 10
+
+#: ``list`` filters that select sessions by equality, and how to read each from a session.
+EQUALITY_FILTERS: dict[str, Callable[[SessionRecord], str | None]] = {
+    "status": lambda record: record.status,
+    "customer": lambda record: record.get("customer"),
+    "customer_account": lambda record: record.get("customer_account"),
+    "payment_intent": lambda record: record.get("payment_intent"),
+    "payment_link": lambda record: record.get("payment_link"),
+    "subscription": lambda record: record.get("subscription"),
+    "customer_details[email]": lambda record: (record.get("customer_details") or {}).get("email"),
+}
+
+
+class _AccountCatalog:
+    """The :class:`Catalog` of one account: its prices, customers and products."""
+
+    def __init__(self, account: Account) -> None:
+        self._account = account
+
+    def price(self, price_id: str, *, param: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._account.prices.find(price_id, param=param)
+        if not found["active"]:
+            raise errors.price_inactive(param)
+        copied: dict[str, Any] = copy_json(found)
+        return copied
+
+    def customer(self, customer_id: str, *, param: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._account.customers.find(customer_id, param=param)
+        return found
+
+    def product(self, product_id: str, *, param: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._account.products.find(product_id, param=param)
+        return found
+
+    def product_name(self, product_id: str) -> str:
+        name: str = self._account.products.name_of(product_id)
+        return name
+
+
+class SessionsAPI(ResourceAPI):
+    """Checkout Sessions of one account: the six endpoints, taking the SDK's keyword arguments.
+
+    Every method returns plain dicts identical to Stripe's JSON and raises
+    :class:`~fakecheckout.StripeError` subclasses as Stripe would answer.
+    https://docs.stripe.com/api/checkout/sessions
+    """
+
+    def __init__(self, world: World, account: Account) -> None:
+        super().__init__(world, account)
+        self._store: Store[SessionRecord] = Store(EQUALITY_FILTERS)
+        self._catalog = _AccountCatalog(account)
+
+    def create(self, /, **params: Any) -> dict[str, Any]:
+        """``POST /v1/checkout/sessions``."""
+        world = self._world
+        with world.operation() as now:
+            checked = validate("create", params)
+            expand = checked.pop("expand", [])
+            builder = Builder(world.ids, self._catalog, now)
+            record = builder.create(checked, seq=world.next_seq(), account=self._account.account_id)
+            self._account.expander.check("checkout.session", expand)
+            self._store_products(builder, now)
+            self._store.add(record)
+            result = self._render(record, expand)
+            world.schedule(self._account, RESOURCE.name, record.id, record.fields["expires_at"])
+            return result
+
+    def retrieve(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002 - Stripe's name
+        """``GET /v1/checkout/sessions/{id}``; ``expand`` is the only parameter."""
+        with self._world.operation():
+            checked = validate("retrieve", params)
+            return self._render(self._get(id), checked.get("expand", []))
+
+    def update(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002
+        """``POST /v1/checkout/sessions/{id}``: metadata, line items, shipping options, …"""
+        world = self._world
+        with world.operation() as now:
+            checked = validate("update", params)
+            record = self._get(id)
+            expand = checked.pop("expand", [])
+            builder = Builder(world.ids, self._catalog, now)
+            changes = builder.update(record, checked)
+            if expand:
+                self._render(record, expand)  # an impossible expand fails before any change
+            self._store_products(builder, now)
+            apply_update(record, changes)
+            return self._render(record, expand)
+
+    def list(self, /, **params: Any) -> dict[str, Any]:
+        """``GET /v1/checkout/sessions``: newest first, filtered, one page."""
+        with self._world.operation():
+            checked = validate("list", params)
+            request = PageRequest.from_params(checked)
+            expand = checked.get("expand", [])
+            expander = self._account.expander
+            expander.check("list:checkout.session", expand)
+            wanted = {
+                name: value
+                for name in EQUALITY_FILTERS
+                if (value := _filter_param(checked, name)) is not None
+            }
+            records, has_more = self._store.page(
+                wanted,
+                request,
+                object_name="checkout.session",
+                created=CreatedRange.from_param(checked.get("created")),
+            )
+            data = [self._render(record, ()) for record in records]
+            out = envelope(data, has_more, SESSIONS_URL)
+            expander.expand(out, "list:checkout.session", expand)
+            return out
+
+    def expire(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002
+        """``POST /v1/checkout/sessions/{id}/expire``: an ``open`` session becomes ``expired``."""
+        world = self._world
+        with world.operation() as now:
+            checked = validate("expire", params)
+            record = self._get(id)
+            if record.status != "open":
+                raise errors.expire_not_open(record.status)
+            expand = checked.get("expand", [])
+            if expand:
+                self._render(record, expand)
+            self._change(record, {"status": "expired"}, "expired", at=now)
+            return self._render(record, expand)
+
+    def complete(
+        self,
+        id: str,  # noqa: A002
+        /,
+        *,
+        payment_status: str | None = None,
+        customer_details: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Simulate the customer finishing the hosted page: an ``open`` session becomes ``complete``.
+
+        ``payment_status`` defaults to ``paid`` (``no_payment_required`` in setup mode);
+        ``"unpaid"`` models a delayed payment method, settled later by
+        :meth:`settle_async_payment`. Records ``checkout.session.completed``.
+        Not a Stripe API endpoint: Stripe completes sessions when a customer pays.
+        """
+        world = self._world
+        with world.operation() as now:
+            record = self._get(id)
+            if record.status != "open":
+                raise errors.complete_not_open(record.status)
+            mode = record.get("mode")
+            allowed = (
+                ("no_payment_required",)
+                if mode == "setup"
+                else ("paid", "unpaid", "no_payment_required")
+            )
+            status = payment_status or allowed[0]
+            if status not in allowed:
+                raise errors.invalid_enum("payment_status", allowed)
+            details = _completed_details(record, customer_details)
+            fields: dict[str, Any] = {
+                "status": "complete",
+                "payment_status": status,
+                "customer_details": details,
+            }
+            customer_id = record.get("customer")
+            creates_customer = mode == "subscription" or record.get("customer_creation") == "always"
+            if customer_id is None and creates_customer:
+                fields["customer"] = self._account.customers.create_for_checkout(
+                    email=details["email"], name=details["name"], now=now
+                )
+            if mode == "payment":
+                fields["payment_intent"] = world.ids.new("pi_", 24)
+            elif mode == "subscription":
+                fields["subscription"] = world.ids.new("sub_", 24)
+                fields["invoice"] = world.ids.new("in_", 24)
+            self._change(record, fields, "completed", at=now)
+            return self._render(record, [])
+
+    def settle_async_payment(self, id: str, /, *, succeeded: bool = True) -> dict[str, Any]:  # noqa: A002
+        """Settle the delayed payment of a session completed with ``payment_status="unpaid"``.
+
+        Success makes it ``paid`` and records ``checkout.session.async_payment_succeeded``; failure
+        leaves it ``unpaid`` and records ``checkout.session.async_payment_failed``.
+        """
+        with self._world.operation() as now:
+            record = self._get(id)
+            if (
+                record.status != "complete"
+                or record.get("payment_status") != "unpaid"
+                or record.get("_async_settled")
+            ):
+                raise errors.no_pending_async_payment(record.status, record.get("payment_status"))
+            fields: dict[str, Any] = {"_async_settled": True}
+            if succeeded:
+                fields["payment_status"] = "paid"
+            event = "async_payment_succeeded" if succeeded else "async_payment_failed"
+            self._change(record, fields, event, at=now)
+            return self._render(record, [])
+
+    def list_line_items(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002
+        """``GET /v1/checkout/sessions/{id}/line_items``, in the session's order."""
+        with self._world.operation():
+            checked = validate("list_line_items", params)
+            record = self._get(id)
+            request = PageRequest.from_params(checked)
+            expand = checked.get("expand", [])
+            expander = self._account.expander
+            expander.check("list:item", expand)
+            out = self._line_items_page(record, request)
+            expander.expand(out, "list:item", expand)
+            return out
+
+    # --- the registry's hooks (the lock is held) ---
+
+    def on_due(self, object_id: str, at: int) -> EventRecord | None:
+        """A session's ``expires_at`` has come: an open session expires, at that time."""
+        record = self._store.by_id[object_id]
+        if record.status != "open":
+            return None
+        return self._change(record, {"status": "expired"}, "expired", at=at, by_request=False)
+
+    def virtual_fields(self) -> dict[tuple[str, str], Callable[[dict[str, Any]], Any]]:
+        def line_items(session: dict[str, Any]) -> dict[str, Any]:
+            record = self._store.by_id[session["id"]]
+            return self._line_items_page(record, PageRequest(limit=LINE_ITEMS_PREVIEW))
+
+        return {("checkout.session", "line_items"): line_items}
+
+    # --- helpers (the lock is held) ---
+
+    def _change(
+        self,
+        record: SessionRecord,
+        fields: dict[str, Any],
+        event: str,
+        *,
+        at: int,
+        by_request: bool = True,
+    ) -> EventRecord:
+        """Apply a state change to ``record``, keep the list indexes right, record the event."""
+        store = self._store
+        before = store.filter_values(record)
+        record.fields.update(fields)
+        store.reindex(record, before)
+        return self._world.record_event(
+            self._account,
+            f"checkout.session.{event}",
+            render(record, copy=False),
+            at=at,
+            by_request=by_request,
+        )
+
+    def _store_products(self, builder: Builder, now: int) -> None:
+        for product_id, data in builder.new_products:
+            self._account.products.create_inline(data, now=now, product_id=product_id, event=False)
+
+    def _get(self, session_id: str) -> SessionRecord:
+        given: object = session_id  # a direct call may pass anything
+        if not isinstance(given, str):
+            raise errors.malformed_id("checkout.session", repr(given))
+        record = self._store.by_id.get(session_id)
+        if record is None:
+            if not _SESSION_ID.fullmatch(session_id):
+                raise errors.malformed_id("checkout.session", session_id)
+            raise errors.no_such_session(session_id)
+        return record
+
+    def _line_items_page(self, record: SessionRecord, request: PageRequest) -> dict[str, Any]:
+        by_id = {item["id"]: item for item in record.line_items}
+        ids, has_more = page_in_order(
+            [item["id"] for item in record.line_items], request, object_name="line_item"
+        )
+        copy = not self._world.serializing()
+        data = [render_line_item(by_id[i], copy=copy) for i in ids]
+        return envelope(data, has_more, f"{SESSIONS_URL}/{record.id}/line_items")
+
+    def _render(self, record: SessionRecord, expand: Sequence[str]) -> dict[str, Any]:
+        out = render(record, copy=not self._world.serializing())
+        if expand:
+            self._account.expander.expand(out, "checkout.session", expand)
+        return out
+
+
+def _filter_param(params: dict[str, Any], name: str) -> str | None:
+    if name == "customer_details[email]":
+        details = params.get("customer_details")
+        return None if details is None else details.get("email")
+    value = params.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _completed_details(record: SessionRecord, given: dict[str, Any] | None) -> dict[str, Any]:
+    """``customer_details`` of a completed session: the argument, else what the session knew."""
+    known = record.get("customer_details") or customer_details(email=record.get("customer_email"))
+    details = copy_json(known)
+    supplied: object = given if given is not None else {}
+    if not isinstance(supplied, dict):
+        raise errors.invalid_hash("customer_details")
+    for name, value in supplied.items():
+        param = f"customer_details[{name}]"
+        if name not in details:
+            raise errors.unknown_parameter(param)
+        if name == "address":
+            if value is not None and not isinstance(value, dict):
+                raise errors.invalid_hash(param)
+        elif name == "tax_ids":
+            if value is not None and not isinstance(value, list):
+                raise errors.invalid_array(param)
+        elif value is not None and not isinstance(value, str):
+            raise errors.invalid_string(param, value)
+        details[name] = value
+    result: dict[str, Any] = details
+    return result
+
+
+RESOURCE = Resource(
+    name="sessions",
+    object="checkout.session",
+    api=SessionsAPI,
+    routes=(
+        Route("POST", SESSIONS_URL, lambda ns, ids, p: ns.sessions.create(**p)),
+        Route("GET", SESSIONS_URL, lambda ns, ids, p: ns.sessions.list(**p)),
+        Route("GET", SESSIONS_URL + "/{id}", lambda ns, ids, p: ns.sessions.retrieve(ids[0], **p)),
+        Route("POST", SESSIONS_URL + "/{id}", lambda ns, ids, p: ns.sessions.update(ids[0], **p)),
+        Route(
+            "POST",
+            SESSIONS_URL + "/{id}/expire",
+            lambda ns, ids, p: ns.sessions.expire(ids[0], **p),
+        ),
+        Route(
+            "GET",
+            SESSIONS_URL + "/{id}/line_items",
+            lambda ns, ids, p: ns.sessions.list_line_items(ids[0], **p),
+        ),
+    ),
+    expandable={
+        "checkout.session": {
+            **{name: name for name in EXPANDABLE},
+            "line_items": "list:item",
+        },
+        "item": {"price": "price"},
+    },
+)

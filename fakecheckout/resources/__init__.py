@@ -1,0 +1,26 @@
+"""The emulated Stripe resources: one module each, registered here with one line each.
+
+The world builds every account's direct APIs (``fake.customers`` …) from ``RESOURCES``, the
+request handler its route table, and the expander its expandable fields. Adding a resource is
+one new module ending in ``RESOURCE = Resource(...)`` and one line below (see
+``docs/architecture.md``).
+"""
+
+from __future__ import annotations
+
+from fakecheckout.core.resource import Resource
+
+from . import account, checkout_sessions, customers, events, prices, products
+
+RESOURCES: tuple[Resource, ...] = (
+    checkout_sessions.RESOURCE,
+    events.RESOURCE,
+    customers.RESOURCE,
+    products.RESOURCE,
+    prices.RESOURCE,
+    account.RESOURCE,
+)
+"""Every registered resource; routes are tried in this order."""
+
+ROUTES = tuple(route for resource in RESOURCES for route in resource.routes)
+"""The route table of the request handler, assembled from the resources' routes."""
