@@ -6,7 +6,7 @@ Usage (from the project root, with the test extras installed)::
     python scripts/generate_param_tree.py --check  # exit 1 if it is out of date
 
 Every TypedDict reachable from the params classes of the emulated endpoints (the six Checkout
-Session ones, ``/v1/events``, customers, products, prices and the account) becomes one ``Object``
+Session ones, ``/v1/events``, customers, products, prices, webhook endpoints and the account) becomes one ``Object``
 constant, named as the SDK names the class, children before parents. Types map as follows:
 ``str``/``int``/``bool``/``Decimal``/``float`` to scalars; ``Literal[...]`` (with or without the
 SDK's forward-compatible trailing ``str``) to ``Enum``; ``Literal[""] | X`` to ``X`` on an
@@ -62,6 +62,11 @@ ENDPOINTS = {
     "prices.retrieve": params.PriceRetrieveParams,
     "prices.update": params.PriceUpdateParams,
     "prices.list": params.PriceListParams,
+    "webhook_endpoints.create": params.WebhookEndpointCreateParams,
+    "webhook_endpoints.retrieve": params.WebhookEndpointRetrieveParams,
+    "webhook_endpoints.update": params.WebhookEndpointUpdateParams,
+    "webhook_endpoints.delete": params.WebhookEndpointDeleteParams,
+    "webhook_endpoints.list": params.WebhookEndpointListParams,
     # ``GET /v1/account`` is the SDK's ``retrieve_current`` (``/v1/accounts/{id}`` is ``retrieve``).
     "account.retrieve": params.AccountRetrieveCurrentParams,
 }

@@ -437,6 +437,15 @@ def already_exists(object_name: str, object_id: str, *, param: str) -> StripeErr
 # --- customers, products, prices -----------------------------------------------------------------
 
 
+def too_many_webhook_endpoints(maximum: int) -> StripeError:
+    """Creating one webhook endpoint more than test mode allows (wording seen in Stripe
+    responses; no code or param)."""
+    return InvalidRequestError(
+        f"You have reached the maximum of {maximum} test webhook endpoints.",
+        after_validation=True,
+    )
+
+
 def product_has_prices() -> StripeError:
     """Deleting a product that prices use (wording seen in Stripe responses)."""
     return InvalidRequestError(

@@ -70,6 +70,10 @@ class ObjectAPI(ResourceAPI):
     """The list URL (``/v1/customers``)."""
     FILTERS: ClassVar[Mapping[str, Callable[[Record], str | None]]] = {}
     """Equality list filters (param name → how to read it from a record)."""
+    LABEL: ClassVar[str | None] = None
+    """How Stripe's messages name the object (``webhook endpoint``); ``None``: ``OBJECT``."""
+    EVENTS: ClassVar[bool] = True
+    """Whether creates, updates and deletes record events (Stripe has none for some objects)."""
 
     def __init__(self, world: World, account: Account) -> None:
         super().__init__(world, account)
@@ -90,7 +94,7 @@ class ObjectAPI(ResourceAPI):
         given: object = object_id
         record = self._store.by_id.get(object_id) if isinstance(given, str) else None
         if record is None or record.deleted:
-            raise errors.no_such_object(self.OBJECT, str(object_id), param=param, status=400)
+            raise errors.no_such_object(self._label, str(object_id), param=param, status=400)
         return record.fields
 
     # --- building blocks for the subclasses' endpoints ---
@@ -101,15 +105,19 @@ class ObjectAPI(ResourceAPI):
             raise errors.malformed_id(self.OBJECT, type(object_id).__name__)
         record = self._store.by_id.get(object_id)
         if record is None:
-            raise errors.no_such_object(self.OBJECT, object_id, param="id")
+            raise errors.no_such_object(self._label, object_id, param="id")
         return record
 
     def _live(self, object_id: object) -> Record:
         """The record of a path id that has not been deleted."""
         record = self._get(object_id)
         if record.deleted:
-            raise errors.no_such_object(self.OBJECT, record.id, param="id")
+            raise errors.no_such_object(self._label, record.id, param="id")
         return record
+
+    @property
+    def _label(self) -> str:
+        return self.LABEL or self.OBJECT
 
     def _render(self, record: Record, expand: Sequence[str]) -> dict[str, Any]:
         if record.deleted:
@@ -130,7 +138,7 @@ class ObjectAPI(ResourceAPI):
         """Store a new object and record ``<object>.created`` (unless ``event`` is false)."""
         record = Record(seq=self._world.next_seq(), fields=fields)
         self._store.add(record)
-        if event:
+        if event and self.EVENTS:
             self._world.record_event(self._account, f"{self.OBJECT}.created", fields, at=now)
         return record
 
@@ -145,6 +153,8 @@ class ObjectAPI(ResourceAPI):
         filters = self._store.filter_values(record)
         fields.update(changes)
         self._store.reindex(record, filters)
+        if not self.EVENTS:
+            return
         self._world.record_event(
             self._account,
             f"{self.OBJECT}.updated",
@@ -157,7 +167,8 @@ class ObjectAPI(ResourceAPI):
         """Delete an object: it leaves every list, retrieves as the stub; ``<object>.deleted``."""
         self._store.remove(record)
         record.deleted = True
-        self._world.record_event(self._account, f"{self.OBJECT}.deleted", record.fields, at=now)
+        if self.EVENTS:
+            self._world.record_event(self._account, f"{self.OBJECT}.deleted", record.fields, at=now)
         return self._stub(record)
 
     def _list(

@@ -65,6 +65,16 @@ class ResourceAPI:
         """A timer the resource scheduled with ``World.schedule`` has come (the lock is held)."""
         return None
 
+    def webhook_destinations(self, event_type: str, *, connected: bool) -> list[str]:
+        """The ids of this resource's webhook endpoints owed an event of ``event_type`` (one of
+        this account's, or with ``connected`` one of a connected account's); the lock is held."""
+        return []
+
+    def webhook_destination(self, endpoint_id: str) -> tuple[str, str] | None:
+        """``(url, secret)`` to POST to now, or ``None`` when the endpoint no longer takes
+        deliveries (deleted or disabled); the lock is held."""
+        return None
+
 
 @dataclass(frozen=True)
 class Resource:

@@ -14,16 +14,29 @@ import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .clock import Clock, SystemClock
 from .events import EventRecord, EventStore, pack
 from .expansion import Expander
 from .ids import IdFactory
-from .webhooks import Webhooks
+from .resource import ResourceAPI
+from .webhooks import RETRY_DELAYS, Webhooks, post
 
 if TYPE_CHECKING:
-    from .resource import Resource, ResourceAPI
+    from .resource import Resource
+
+
+@dataclass(eq=False)
+class Delivery:
+    """One delivery the outbox owes: ``event`` to the subscribed callbacks (``api`` is ``None``)
+    or to the webhook endpoint ``endpoint_id`` of the resource API ``api``."""
+
+    event: EventRecord
+    api: ResourceAPI | None = None
+    endpoint_id: str = ""
+    failures: int = 0
 
 
 class Account:
@@ -41,6 +54,11 @@ class Account:
         for resource in world.resources:
             self._apis[resource.name] = api = resource.api(world, self)
             setattr(self, resource.name, api)  # a plain attribute: the hot path skips __getattr__
+        self._destination_apis = [
+            api
+            for api in self._apis.values()
+            if type(api).webhook_destinations is not ResourceAPI.webhook_destinations
+        ]
         self._expander: Expander | None = None
 
     @property
@@ -52,6 +70,17 @@ class Account:
         if name in apis:
             return apis[name]
         raise AttributeError(name)
+
+    def webhook_destinations(
+        self, event_type: str, *, connected: bool
+    ) -> list[tuple[ResourceAPI, str]]:
+        """This account's webhook endpoints owed an event of ``event_type`` (with ``connected``:
+        an event of a connected account), as ``(api, endpoint id)``; the lock is held."""
+        return [
+            (api, endpoint_id)
+            for api in self._destination_apis
+            for endpoint_id in api.webhook_destinations(event_type, connected=connected)
+        ]
 
     def api(self, name: str) -> ResourceAPI:
         """The direct API of the resource registered as ``name``."""
@@ -93,7 +122,8 @@ class World:
         self._seq = itertools.count(1)
         self._accounts: dict[str | None, Account] = {}
         self._timers: list[tuple[int, int, str | None, str, str]] = []
-        self._outbox: deque[EventRecord] = deque()
+        self._outbox: deque[Delivery] = deque()
+        self._retries: list[tuple[int, int, Delivery]] = []  # failed deliveries, by due time
         self._delivery_lock = threading.Lock()
         self._delivering: int | None = None
         self._request = threading.local()
@@ -190,6 +220,9 @@ class World:
             event = self._accounts[account_id].api(resource).on_due(object_id, at)
             if event is not None:
                 produced.append(event)
+        retries = self._retries
+        while retries and retries[0][0] <= now:
+            self._outbox.append(heapq.heappop(retries)[2])
         return produced
 
     def record_event(
@@ -202,10 +235,17 @@ class World:
         previous_attributes: dict[str, Any] | None = None,
         by_request: bool = True,
     ) -> EventRecord:
-        """Record one event about ``obj`` (as rendered now) and queue it for the webhooks."""
+        """Record one event about ``obj`` (as rendered now) and queue it for the subscribed
+        callbacks and the webhook endpoints that select its type.
+
+        ``pending_webhooks`` counts both; it counts down as endpoints answer 2xx.
+        """
         current = getattr(self._request, "current", None) if by_request else None
         request_id, idempotency_key = current if current is not None else (None, None)
         subscribers = self.webhooks.subscribed
+        owed = account.webhook_destinations(event_type, connected=False)
+        if account is not self._platform:
+            owed += self._platform.webhook_destinations(event_type, connected=True)
         recorded = EventRecord(
             id=self.ids.new("evt_", 24),
             seq=self.next_seq(),
@@ -216,11 +256,13 @@ class World:
             previous=None if previous_attributes is None else pack(previous_attributes),
             request_id=request_id,
             idempotency_key=idempotency_key,
-            pending_webhooks=subscribers,
+            pending_webhooks=subscribers + len(owed),
         )
         account.event_store.add(recorded)
         if subscribers:
-            self._outbox.append(recorded)
+            self._outbox.append(Delivery(recorded))
+        for api, endpoint_id in owed:
+            self._outbox.append(Delivery(recorded, api, endpoint_id))
         return recorded
 
     def _deliver_outbox(self) -> None:
@@ -228,6 +270,9 @@ class World:
 
         A thread that finds another one delivering leaves its events to it: the deliverer looks at
         the outbox again after letting go, so no event is stranded and none waits on a callback.
+        A webhook endpoint that does not answer 2xx is retried on ``RETRY_DELAYS`` of the fake's
+        clock (the retry waits in ``_retries`` until an operation finds it due); one deleted or
+        disabled by then gets no more attempts.
         """
         if self._delivering == threading.get_ident():
             return  # a webhook callback called the fake: the outer loop delivers what it adds
@@ -243,9 +288,32 @@ class World:
                     with self.lock:
                         if not self._outbox:
                             break
-                        event = self._outbox.popleft()
-                    self.webhooks.deliver(event.render())
+                        delivery = self._outbox.popleft()
+                        target = None
+                        if delivery.api is not None:
+                            target = delivery.api.webhook_destination(delivery.endpoint_id)
+                            if target is None:
+                                continue
+                    self._send(delivery, target)
             finally:
                 self._delivering = None
                 self._request.current = answering
                 self._delivery_lock.release()
+
+    def _send(self, delivery: Delivery, target: tuple[str, str] | None) -> None:
+        """One attempt of ``delivery`` (the lock is not held); ``target`` is the endpoint's
+        ``(url, secret)``, ``None`` for the subscribed callbacks."""
+        event = delivery.event.render()
+        if target is None:
+            self.webhooks.deliver(event)
+            return
+        url, secret = target
+        payload, headers = self.webhooks.sign(event, secret)
+        delivered = post(url, payload, headers, timeout=self.webhooks.endpoint_timeout)
+        with self.lock:
+            if delivered:
+                delivery.event.pending_webhooks -= 1
+            elif delivery.failures < len(RETRY_DELAYS):
+                due = self.clock.now() + RETRY_DELAYS[delivery.failures]
+                delivery.failures += 1
+                heapq.heappush(self._retries, (due, self.next_seq(), delivery))

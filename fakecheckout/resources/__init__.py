@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fakecheckout.core.resource import Resource
 
-from . import account, checkout_sessions, customers, events, prices, products
+from . import account, checkout_sessions, customers, events, prices, products, webhook_endpoints
 
 RESOURCES: tuple[Resource, ...] = (
     checkout_sessions.RESOURCE,
@@ -19,6 +19,7 @@ RESOURCES: tuple[Resource, ...] = (
     products.RESOURCE,
     prices.RESOURCE,
     account.RESOURCE,
+    webhook_endpoints.RESOURCE,
 )
 """Every registered resource; routes are tried in this order."""
 

@@ -226,6 +226,7 @@ class RealBackend(Backend):
         self._prices: list[str] = []
         self._customers: list[str] = []
         self._products: list[str] = []
+        self._webhook_endpoints: list[str] = []
 
     def make_price(
         self, unit_amount: int, currency: str = "usd", recurring: dict[str, Any] | None = None
@@ -253,9 +254,12 @@ class RealBackend(Backend):
 
     def track_object(self, resource: str, obj: Any) -> None:
         object_id = str(obj["id"])
-        {"customers": self._customers, "prices": self._prices, "products": self._products}[
-            resource
-        ].append(object_id)
+        {
+            "customers": self._customers,
+            "prices": self._prices,
+            "products": self._products,
+            "webhook_endpoints": self._webhook_endpoints,
+        }[resource].append(object_id)
 
     def close(self) -> None:
         for session_id in self._sessions:
@@ -263,6 +267,9 @@ class RealBackend(Backend):
                 self.client.v1.checkout.sessions.expire(session_id)
         for customer_id in self._customers:
             self.client.v1.customers.delete(customer_id)
+        for endpoint_id in self._webhook_endpoints:
+            with contextlib.suppress(stripe.InvalidRequestError):  # deleted by the test already
+                self.client.v1.webhook_endpoints.delete(endpoint_id)
         for price_id in self._prices:
             with contextlib.suppress(stripe.InvalidRequestError):  # a product's default price
                 self.client.v1.prices.update(price_id, params={"active": False})
@@ -400,7 +407,8 @@ class ClientStyle(SdkStyle):
 
 
 class ResourceCalls:
-    """One resource's endpoints (``customers``, ``products``, ``prices``) in one SDK style."""
+    """One resource's endpoints (``customers``, ``products``, ``prices``, ``webhook_endpoints``)
+    in one SDK style."""
 
     def __init__(self, backend: Backend, name: str) -> None:
         self.backend = backend
@@ -430,7 +438,12 @@ class ResourceCalls:
 class GlobalResource(ResourceCalls):
     """``stripe.Customer.create(...)``, ``.retrieve``, ``.modify``, ``.delete``, ``.list``."""
 
-    CLASSES = {"customers": stripe.Customer, "products": stripe.Product, "prices": stripe.Price}
+    CLASSES = {
+        "customers": stripe.Customer,
+        "products": stripe.Product,
+        "prices": stripe.Price,
+        "webhook_endpoints": stripe.WebhookEndpoint,
+    }
 
     def __init__(self, backend: Backend, name: str) -> None:
         super().__init__(backend, name)

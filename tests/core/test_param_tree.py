@@ -58,8 +58,12 @@ def test_generated_module_says_it_is_generated_and_how():
     assert "python scripts/generate_param_tree.py" in head
 
 
-def test_tree_has_the_session_event_customer_product_price_and_account_endpoints():
+def test_tree_has_the_session_event_customer_product_price_account_and_webhook_endpoints():
     assert set(ENDPOINTS) == {
+        *(
+            f"webhook_endpoints.{verb}"
+            for verb in ("create", "retrieve", "update", "delete", "list")
+        ),
         *(f"customers.{verb}" for verb in ("create", "retrieve", "update", "delete", "list")),
         *(f"products.{verb}" for verb in ("create", "retrieve", "update", "delete", "list")),
         *(f"prices.{verb}" for verb in ("create", "retrieve", "update", "list")),

@@ -161,6 +161,11 @@ def test_emulated_routes_name_every_registered_resource_endpoint():
         "GET /v1/prices/{id}",
         "POST /v1/prices/{id}",
         "GET /v1/account",
+        "POST /v1/webhook_endpoints",
+        "GET /v1/webhook_endpoints",
+        "GET /v1/webhook_endpoints/{id}",
+        "POST /v1/webhook_endpoints/{id}",
+        "DELETE /v1/webhook_endpoints/{id}",
     ]
 
 
