@@ -477,3 +477,28 @@ def test_non_strict_stop_keeps_webhook_failures_without_raising():
         )
         fake.sessions.expire(session["id"])
     assert len(fake.webhooks.failures) == 1
+
+
+def test_activate_on_a_class_wraps_async_test_methods_and_inherited_ones_once():
+    class Base:
+        def test_inherited(self) -> FakeCheckout:
+            return fakecheckout.current()
+
+    @fakecheckout.activate
+    class TestThings(Base):
+        async def test_async(self) -> FakeCheckout:
+            return fakecheckout.current()
+
+        def helper(self) -> bool:
+            return _active()
+
+    @fakecheckout.activate
+    class TestMore(TestThings):
+        pass
+
+    things = TestMore()
+    assert isinstance(asyncio.run(things.test_async()), FakeCheckout)
+    assert isinstance(things.test_inherited(), FakeCheckout)
+    assert not things.helper() and not _active()
+    assert not hasattr(Base.test_inherited, "__wrapped__")  # the base class is left alone
+    assert TestMore.__dict__.get("test_async") is None  # wrapped once, on TestThings
