@@ -30,7 +30,8 @@ Decisions that Stripe's docs leave open (fakecheckout's choices):
   ``account_invalid`` answer for an account the key cannot reach.
 - Responses are compact JSON (no indentation), ASCII-escaped. Every response carries
   ``Content-Type: application/json``, a fresh ``Request-Id`` and ``Stripe-Version`` (the
-  request's own, or the pinned version); errors add ``Stripe-Should-Retry: false``; a ``POST``
+  request's own, or the pinned version); errors add ``Stripe-Should-Retry`` (``true`` only for
+  the 409 of a key in flight, see ``should_retry``); a ``POST``
   that sent an ``Idempotency-Key`` gets it echoed, and replays add ``Idempotent-Replayed: true``.
 """
 
@@ -248,7 +249,7 @@ class _Request:
         if extra:
             headers.update(extra)
         if status >= 400:
-            headers["Stripe-Should-Retry"] = "false"
+            headers["Stripe-Should-Retry"] = should_retry(status)
         return status, headers, payload
 
     def _form(self) -> bytes:
@@ -258,6 +259,15 @@ class _Request:
         if not query:
             return self.body
         return query + b"&" + self.body
+
+
+def should_retry(status: int) -> str:
+    """``Stripe-Should-Retry`` for an error status: ``"true"`` only for the 409 of a key still in
+    flight (the conflict clears once the first request ends; its message says "Please try again
+    later"), ``"false"`` for content errors, which fail again unchanged, and for a 500, which an
+    idempotent retry would only replay (stripe-python's ``_should_retry`` expects ``false`` "in
+    most cases when a 500 is returned")."""
+    return "true" if status == 409 else "false"
 
 
 def _split_url(url: str) -> tuple[str, str]:

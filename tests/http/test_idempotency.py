@@ -179,7 +179,7 @@ def test_key_in_flight_in_another_thread_is_409(fake):
     assert (status, error["code"], headers["Stripe-Should-Retry"]) == (
         409,
         "idempotency_key_in_use",
-        "false",
+        "true",
     )
     assert results == [200]
 
