@@ -6,6 +6,7 @@ Where the wording is unverified against Stripe, the function's docstring says so
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,6 +30,7 @@ class StripeError(Exception):
         type: str | None = None,  # noqa: A002 - Stripe's own field name
         after_validation: bool = False,
     ) -> None:
+        message = _bounded(message)
         super().__init__(message)
         self.message = message
         #: Raised once the endpoint ran (a missing object, a session in the wrong state), not by
@@ -388,6 +390,16 @@ def mixed_scalar_and_array(name: str) -> StripeError:
     )
 
 
+def cyclic_value(name: str) -> StripeError:
+    """A direct-API value that contains itself. The SDK cannot encode one (it would recurse
+    forever), so Stripe never sees it: fakecheckout's own wording."""
+    return InvalidRequestError(
+        f"Invalid value for {name}: it contains itself (a cyclic hash or array), which cannot be "
+        "sent to Stripe.",
+        param=name,
+    )
+
+
 def invalid_parameter_name(name: str) -> StripeError:
     """An empty name (``=x``, ``[x]=1``) or unbalanced brackets (``a[b=1``). Unverified wording.
 
@@ -618,5 +630,44 @@ def _or_list(values: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + ", or " + items[-1]
 
 
+class _Shown(reprlib.Repr):
+    """A short, safe rendering of junk (no huge, deeply nested or self-containing output)."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 4000:  # ``repr`` refuses integers of more than 4300 digits
+            return "<an integer of more than 1000 digits>"
+        return super().repr_int(x, level)
+
+    def repr_instance(self, x: object, level: int) -> str:
+        try:
+            return super().repr_instance(x, level)
+        except Exception:  # a foreign object whose ``__repr__`` fails
+            return f"<{type(x).__name__} object>"
+
+
+_SHOWN = _Shown()
+_SHOWN.maxlevel = 3
+_SHOWN.maxstring = 60
+_SHOWN.maxother = 60
+
+
+def shown(value: object) -> str:
+    """``value`` as an error message shows it: text as it is, anything else as a short ``repr``
+    (``StripeError`` bounds the whole message)."""
+    return value if isinstance(value, str) else _SHOWN.repr(value)
+
+
+MAX_MESSAGE_LENGTH = 6000
+"""A message longer than this (only when it quotes a huge value) keeps its first and last
+characters and says how many it left out (decided here: Stripe's own limit is unknown)."""
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MAX_MESSAGE_LENGTH:
+        return message
+    head, tail = message[:5000], message[-500:]
+    return f"{head}… ({len(message) - 5500} characters left out) …{tail}"
+
+
 def _show(raw: object) -> str:
-    return raw if isinstance(raw, str) else repr(raw)
+    return shown(raw)

@@ -31,7 +31,7 @@ from .pagination import (
     page,
     page_in_order,
 )
-from .params import validate
+from .params import INTEGER_MAX, validate
 from .sessions import (
     EXPANDABLE,
     Builder,
@@ -459,7 +459,7 @@ class SessionsAPI(_AccountAPI):
     def _get(self, session_id: str) -> SessionRecord:
         given: object = session_id  # a direct call may pass anything
         if not isinstance(given, str):
-            raise errors.malformed_id("checkout.session", repr(given))
+            raise errors.malformed_id("checkout.session", errors.shown(given))
         record = self._state.sessions.get(session_id)
         if record is None:
             if not _SESSION_ID.fullmatch(session_id):
@@ -640,7 +640,7 @@ class PricesAPI(_AccountAPI):
         catalog = self._state.catalog
         with world._operation() as now:
             amount: object = unit_amount  # a direct call may pass anything
-            if isinstance(amount, bool) or not isinstance(amount, int):
+            if isinstance(amount, bool) or not isinstance(amount, int) or amount > INTEGER_MAX:
                 raise errors.invalid_integer("unit_amount", amount)
             if amount < 0:
                 raise errors.value_too_small("unit_amount", 0)
