@@ -588,6 +588,9 @@ class EventsAPI(_AccountAPI):
         """``GET /v1/events/{id}``."""
         with self._world._operation():
             validate("events.retrieve", params)
+            given: object = id  # a direct call may pass anything
+            if not isinstance(given, str):
+                raise errors.malformed_id("event", errors.shown(given))
             event = self._state.events.by_id.get(id)
             if event is None:
                 raise errors.no_such_event(id)
