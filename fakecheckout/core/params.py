@@ -36,6 +36,8 @@ MAX_STRING_LENGTH = 5000
 METADATA_MAX_KEYS = 50
 METADATA_MAX_KEY_LENGTH = 40
 METADATA_MAX_VALUE_LENGTH = 500
+MAX_DECIMAL_PLACES = 12
+"""``unit_amount_decimal`` (the tree's only decimals) takes "at most 12 decimal places"."""
 INTEGER_MIN = -(2**63)
 INTEGER_MAX = 2**63 - 1
 
@@ -245,9 +247,14 @@ def _decimal_text(value: Any) -> str | None:
 
 def _decimal(value: Any, name: str) -> str:
     text = _decimal_text(value)
-    if text is None or len(text) > MAX_STRING_LENGTH:
+    if text is None or len(text) > MAX_STRING_LENGTH or _places(text) > MAX_DECIMAL_PLACES:
         raise errors.invalid_decimal(name, _shown(value))
     return text
+
+
+def _places(normalized: str) -> int:
+    """The decimal places of a normalized decimal (``"1.25"`` has 2; trailing zeros are gone)."""
+    return len(normalized.partition(".")[2])
 
 
 def _number(value: Any, name: str) -> float:
