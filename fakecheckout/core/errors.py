@@ -536,6 +536,16 @@ def invalid_api_key(key: str) -> StripeError:
     return AuthenticationError(f"Invalid API Key provided: {mask_key(key)}")
 
 
+def publishable_api_key() -> StripeError:
+    """A publishable key (``pk_…``) where a secret key is needed. The wording is Stripe's; the
+    status is 403 (stripe-ruby raised ``PermissionError`` for it in 2025, lago-api #3650; older
+    reports show stripe-python's ``AuthenticationError``, a 401)."""
+    return PermissionError(
+        "This API call cannot be made with a publishable API key. Please use a secret API key. "
+        "You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys."
+    )
+
+
 def live_api_key(key: str) -> StripeError:
     """Divergence: Stripe would accept a live key; fakecheckout never does."""
     return AuthenticationError(

@@ -59,6 +59,9 @@ API_VERSION = "2026-10-28.endive"
 _logger = logging.getLogger("fakecheckout")
 
 _TEST_KEY = re.compile(r"(?:sk|rk)_test_[A-Za-z0-9_]+")
+_PUBLISHABLE_KEY = re.compile(r"pk_(?:test|live)_[A-Za-z0-9_]+")
+MAX_KEY_LENGTH = 255
+"""Longer keys are malformed (decided here: Stripe's keys have about 110 characters)."""
 _LIVE_KEY = re.compile(r"(?:sk|rk)_live_[A-Za-z0-9_]+")
 _ACCOUNT = re.compile(r"acct_[A-Za-z0-9]+")
 _PARAM = re.compile(r"\{[a-z_]+\}")
@@ -310,6 +313,10 @@ def _api_key(authorization: str) -> str:
         raise errors.invalid_api_key(credentials or scheme)
     if not key:
         raise errors.no_api_key()
+    if len(key) > MAX_KEY_LENGTH:
+        raise errors.invalid_api_key(key)
+    if _PUBLISHABLE_KEY.fullmatch(key):
+        raise errors.publishable_api_key()
     if _TEST_KEY.fullmatch(key):
         return key
     if _LIVE_KEY.fullmatch(key):

@@ -180,13 +180,13 @@ def test_missing_api_key_is_401(fake, headers):
 @pytest.mark.parametrize(
     "authorization",
     [
-        "Bearer pk_test_123",
         "Bearer sk_test_",
         "Bearer sk_test_a-b",
         "Bearer sk_123",
         "Token sk_test_123",
         "Basic !!!",
-        _basic("pk_test_1"),
+        _basic("rk_1"),
+        "Bearer sk_test_" + "a" * 100_000,
     ],
 )
 def test_malformed_api_key_is_401_invalid(fake, authorization):
@@ -195,6 +195,33 @@ def test_malformed_api_key_is_401_invalid(fake, authorization):
     )
     assert (status, got["error"]["type"]) == (401, "invalid_request_error")
     assert got["error"]["message"].startswith("Invalid API Key provided: ")
+
+
+@pytest.mark.parametrize("key", ["pk_test_123", "pk_live_123"])
+def test_publishable_key_gets_stripes_publishable_key_message(fake, key):
+    for authorization in (f"Bearer {key}", _basic(key)):
+        status, _, got = call(
+            fake, "GET", "/v1/checkout/sessions", headers={"Authorization": authorization}
+        )
+        assert (status, got["error"]) == (
+            403,
+            {
+                "message": "This API call cannot be made with a publishable API key. Please use "
+                "a secret API key. You can find a list of your API keys at "
+                "https://dashboard.stripe.com/account/apikeys.",
+                "type": "invalid_request_error",
+            },
+        )
+
+
+def test_absurdly_long_key_gets_the_invalid_key_answer_in_bounded_size(fake):
+    key = "sk_test_" + "a" * 100_000
+    status, _, got = call(
+        fake, "GET", "/v1/checkout/sessions", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert status == 401
+    assert got["error"]["message"].startswith("Invalid API Key provided: sk_test_****")
+    assert len(got["error"]["message"]) < 6_000
 
 
 def test_invalid_api_key_is_masked_in_the_message(fake):
@@ -213,7 +240,7 @@ def test_invalid_api_key_is_masked_in_the_message(fake):
         ("Token abc", "***"),
         ("Token sk_test_abc-defgh1234", "sk_test_*********1234"),
         ("sk_test_a-b", "sk_test_***"),
-        (_basic("pk_test_1"), "pk_test_*"),
+        (_basic("xk_test_1"), "*****st_1"),
     ],
 )
 def test_short_keys_and_other_schemes_are_masked(fake, authorization, shown):
@@ -385,7 +412,7 @@ def _expiring_soon() -> tuple[FakeCheckout, ManualClock, list[dict[str, Any]], s
     ("method", "url", "body", "headers", "status"),
     [
         ("GET", "/v1/checkout/sessions", "", {}, 401),
-        ("GET", "/v1/checkout/sessions", "", {"Authorization": "Bearer pk_test_1"}, 401),
+        ("GET", "/v1/checkout/sessions", "", {"Authorization": "Bearer sk_nope"}, 401),
         ("GET", "/v1/customers", "", AUTH, 404),
         ("GET", "/v1/checkout/sessions", "", {**AUTH, "Stripe-Account": "bogus"}, 403),
         ("POST", "/v1/checkout/sessions", "a=1&a[b]=2", AUTH, 400),
