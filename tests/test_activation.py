@@ -403,6 +403,13 @@ def test_strict_stop_raises_for_unhandled_requests():
     assert raised.value.unhandled == [("GET", "/v1/customers")]
 
 
+def test_strict_stop_does_not_blame_the_fake_for_a_path_that_is_no_stripe_route():
+    with FakeCheckout() as fake:
+        empty_id = requests.get(f"{API}/v1/checkout/sessions/", headers=AUTH)
+        typo = requests.get(f"{API}/v1/chekout/sessions", headers=AUTH)
+    assert (empty_id.status_code, typo.status_code, fake.unhandled) == (404, 404, [])
+
+
 def test_unhandled_request_error_lists_each_request():
     error = UnhandledRequestError([("GET", "/v1/customers"), ("POST", "/v1/refunds")])
     assert "  GET /v1/customers\n  POST /v1/refunds" in str(error)

@@ -607,8 +607,10 @@ def idempotency_key_too_long(key: str) -> StripeError:
     )
 
 
-def unrecognized_url(method: str, path: str, emulated: Iterable[str]) -> StripeError:
-    """404 for any route fakecheckout does not emulate, naming the ones it does."""
+def unrecognized_url(method: str, path: str, emulated: Iterable[str] | None = None) -> StripeError:
+    """Stripe's 404 for a path that is none of its routes, word for word. With ``emulated`` (a
+    route Stripe has that the fake does not emulate, strict mode), the fake's routes follow on a
+    line of their own, so a test matching Stripe's text still matches the first line."""
     if path.endswith("/") and path != "/":
         hint = (
             " If you are trying to list objects, remove the trailing slash. If you are trying to "
@@ -616,11 +618,13 @@ def unrecognized_url(method: str, path: str, emulated: Iterable[str]) -> StripeE
         )
     else:
         hint = ""
-    return InvalidRequestError(
-        f"Unrecognized request URL ({method}: {path}).{hint} Please see {DOCS} or we can help at "
-        f"{SUPPORT}. (fakecheckout emulates only these routes: {'; '.join(emulated)}.)",
-        http_status=404,
-    )
+    message = f"Unrecognized request URL ({method}: {path}).{hint} Please see {DOCS} or we can help at {SUPPORT}."
+    if emulated is not None:
+        message += (
+            f"\nfakecheckout does not emulate {method} {path}; it emulates only these routes: "
+            f"{'; '.join(emulated)}."
+        )
+    return InvalidRequestError(message, http_status=404)
 
 
 def internal_error() -> StripeError:

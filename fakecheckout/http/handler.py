@@ -4,8 +4,8 @@
 ``StripeError`` becomes Stripe's error envelope and anything unexpected becomes the 500
 ``api_error`` envelope (the traceback goes to the ``fakecheckout`` logger).
 
-Order of checks: route (an unknown route is a 404 whatever the credentials, and is recorded in
-``world.unhandled``), ``Authorization`` (401), ``Stripe-Account`` (403), parameters (400), then
+Order of checks: route (an unknown route is Stripe's 404 whatever the credentials; one that
+Stripe has but the fake does not emulate is also recorded in ``world.unhandled``), ``Authorization`` (401), ``Stripe-Account`` (403), parameters (400), then
 ``Idempotency-Key`` (POST only; see ``idempotency``), then the endpoint.
 
 Every request settles due time-based expiries, whatever its outcome (API.md: "at the start of every
@@ -52,6 +52,7 @@ from fakecheckout.core import errors
 from fakecheckout.core.clock import Clock
 from fakecheckout.http import forms
 from fakecheckout.http.idempotency import IdempotencyStore, Replay, fingerprint
+from fakecheckout.http.route_recognition import is_stripe_route
 
 API_VERSION = "2026-10-28.endive"
 """The Stripe API version responses are shaped for: the one stripe==16.1.0 pins."""
@@ -177,8 +178,7 @@ class _Request:
     def _answer(self) -> Response:
         found = _match(self.method, self.path)
         if found is None:
-            self.world.unhandled.append((self.method, self.path))
-            return self.error(errors.unrecognized_url(self.method, self.path, emulated_routes()))
+            return self.unrecognized()
         route, ids = found
         try:
             api_key = _api_key(self.headers.get("authorization", ""))
@@ -192,6 +192,15 @@ class _Request:
             return self.idempotent(route, namespace, ids, params, api_key, account)
         except errors.StripeError as error:
             return self.error(error)
+
+    def unrecognized(self) -> Response:
+        """Stripe's 404 for a path that is no route of the fake. A route Stripe has is a gap in
+        the fake: recorded in ``unhandled``, and named so (with the emulated routes) if strict."""
+        if not is_stripe_route(self.method, self.path):
+            return self.error(errors.unrecognized_url(self.method, self.path))
+        self.world.unhandled.append((self.method, self.path))
+        emulated = emulated_routes() if getattr(self.world, "strict", True) else None
+        return self.error(errors.unrecognized_url(self.method, self.path, emulated))
 
     def idempotent(
         self,

@@ -140,7 +140,8 @@ def test_unknown_route_through_the_sdk_names_the_emulated_routes(
         status=404,
         message=UNRECOGNIZED.format(method="GET", path="/v1/customers/cus_x")
         + HELP
-        + f" (fakecheckout emulates only these routes: {'; '.join(emulated_routes())}.)",
+        + "\nfakecheckout does not emulate GET /v1/customers/cus_x; it emulates only these "
+        + f"routes: {'; '.join(emulated_routes())}.",
     )
 
 

@@ -374,9 +374,64 @@ def test_unknown_route_is_404_even_without_api_key(fake):
     assert call(fake, "GET", "/v1/customers", headers={})[0] == 404
 
 
-def test_known_path_with_other_method_is_an_unknown_route(fake):
-    status, _, _ = call(fake, "DELETE", "/v1/checkout/sessions/cs_test_1")
-    assert (status, fake.unhandled) == (404, [("DELETE", "/v1/checkout/sessions/cs_test_1")])
+def test_known_path_with_a_method_stripe_does_not_route_is_stripes_404_and_not_unhandled(fake):
+    status, _, got = call(fake, "DELETE", "/v1/checkout/sessions/cs_test_1")
+    assert (status, fake.unhandled) == (404, [])
+    assert got["error"]["message"] == (
+        "Unrecognized request URL (DELETE: /v1/checkout/sessions/cs_test_1). Please see "
+        "https://stripe.com/docs or we can help at https://support.stripe.com/."
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "hint"),
+    [
+        (
+            "/v1/checkout/sessions/",
+            " If you are trying to list objects, remove the trailing slash. If you are trying to "
+            "retrieve an object, make sure you passed a valid (non-empty) identifier in your code.",
+        ),
+        ("/v1/chekout/sessions", ""),
+        ("/v1/checkout/sessions/cs_test_1/line_items/li_1", ""),
+        ("/v3/anything", ""),
+    ],
+)
+def test_a_path_that_is_no_stripe_route_gets_stripes_exact_404_and_is_not_unhandled(
+    fake, path, hint
+):
+    status, _, got = call(fake, "GET", path)
+    assert (status, got["error"], fake.unhandled) == (
+        404,
+        {
+            "message": f"Unrecognized request URL (GET: {path}).{hint} Please see "
+            "https://stripe.com/docs or we can help at https://support.stripe.com/.",
+            "type": "invalid_request_error",
+        },
+        [],
+    )
+
+
+def test_a_stripe_route_the_fake_does_not_emulate_is_unhandled_and_names_the_emulated_routes(
+    fake,
+):
+    status, _, got = call(fake, "GET", "/v1/issuing/cards/ic_1")
+    first, second = got["error"]["message"].split("\n")
+    assert (status, fake.unhandled) == (404, [("GET", "/v1/issuing/cards/ic_1")])
+    assert first == (
+        "Unrecognized request URL (GET: /v1/issuing/cards/ic_1). Please see "
+        "https://stripe.com/docs or we can help at https://support.stripe.com/."
+    )
+    assert second == (
+        "fakecheckout does not emulate GET /v1/issuing/cards/ic_1; it emulates only these "
+        f"routes: {'; '.join(handler.emulated_routes())}."
+    )
+
+
+def test_without_strict_the_not_emulated_answer_is_stripes_text_alone(fake):
+    fake.strict = False
+    _, _, got = call(fake, "GET", "/v1/issuing/cards/ic_1")
+    assert "\n" not in got["error"]["message"]
+    assert fake.unhandled == [("GET", "/v1/issuing/cards/ic_1")]
 
 
 def test_trailing_slash_gets_the_list_or_retrieve_hint(fake):
