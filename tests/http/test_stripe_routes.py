@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
@@ -12,18 +11,14 @@ import stripe
 from fakecheckout.http import handler
 from fakecheckout.http.route_recognition import is_stripe_route
 from fakecheckout.http.stripe_routes import ROUTES
+from tests.factories import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULE = ROOT / "fakecheckout" / "http" / "stripe_routes.py"
 
 
 def load_generator() -> ModuleType:
-    path = ROOT / "scripts" / "generate_stripe_routes.py"
-    spec = importlib.util.spec_from_file_location("generate_stripe_routes", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("generate_stripe_routes")
 
 
 def test_committed_route_list_is_what_the_generator_writes_from_the_installed_sdk():
