@@ -582,6 +582,15 @@ def mask_key(key: str) -> str:
     return prefix + "*" * (len(secret) - visible) + secret[len(secret) - visible :]
 
 
+def invalid_header_value(header: str) -> StripeError:
+    """A header value with CR or LF. No HTTP client sends one, so Stripe's answer is unknown:
+    fakecheckout's own wording."""
+    return InvalidRequestError(
+        f"Invalid value for the {header} header: header values cannot contain carriage returns "
+        "or line feeds."
+    )
+
+
 def idempotency_mismatch(key: str) -> StripeError:
     return IdempotencyError(
         "Keys for idempotent requests can only be used with the same parameters they were first "

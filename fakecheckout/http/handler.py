@@ -161,6 +161,7 @@ class _Request:
         self.method = method.upper()
         self.path, self.query = _split_url(url)
         self.headers = _lower(headers)
+        self.unsafe_header = _drop_unsafe_echoes(self.headers)
         raw: object = body
         self.body = raw.encode("utf-8") if isinstance(raw, str) else bytes(body or b"")
         self.idempotency_key = (
@@ -176,6 +177,8 @@ class _Request:
         return response
 
     def _answer(self) -> Response:
+        if self.unsafe_header:
+            return self.error(errors.invalid_header_value(self.unsafe_header))
         found = _match(self.method, self.path)
         if found is None:
             return self.unrecognized()
@@ -333,6 +336,23 @@ def _api_key(authorization: str) -> str:
     raise errors.invalid_api_key(key)
 
 
+_ECHOED = {"stripe-version": "Stripe-Version", "idempotency-key": "Idempotency-Key"}
+"""Request headers whose values a response carries back."""
+
+
+def _drop_unsafe_echoes(headers: dict[str, str]) -> str | None:
+    """Remove an echoed header whose value holds CR or LF (it would inject response headers) and
+    return its name; ``None`` when all are safe. HTTP clients refuse to send such values, so only
+    a direct ``handle`` call can: it gets a 400 that echoes nothing."""
+    for lowered, name in _ECHOED.items():
+        value = headers.get(lowered, "")
+        if "\r" in value or "\n" in value:
+            for other in _ECHOED:
+                headers.pop(other, None)
+            return name
+    return None
+
+
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:
     """Header names lower-cased; ``bytes`` values (which ``requests`` allows) decoded as Latin-1."""
     lowered: dict[str, str] = {}
@@ -361,7 +381,9 @@ def _base_headers(
 def _internal_error_response(world: World, headers: Mapping[str, str]) -> Response:
     body = _json(errors.internal_error().to_dict())
     try:
-        response_headers = _base_headers(world, _lower(headers))
+        lowered = _lower(headers)
+        _drop_unsafe_echoes(lowered)
+        response_headers = _base_headers(world, lowered)
     except Exception:
         response_headers = {"Content-Type": "application/json", "Stripe-Version": API_VERSION}
     response_headers["Stripe-Should-Retry"] = "false"

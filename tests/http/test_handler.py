@@ -600,3 +600,25 @@ def test_no_input_reaches_the_500_path(method, path, query, body, headers):
     fake = FakeCheckout(seed=1)
     status, _, payload = fake.handle(method, f"{path}?{query}", headers, body)
     assert status != 500, payload
+
+
+# --- header injection ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header", ["Stripe-Version", "Idempotency-Key"])
+@pytest.mark.parametrize("value", ["2026-10-28.endive\r\nSet-Cookie: a=b", "k\n", "\rX"])
+def test_echoed_header_with_cr_or_lf_is_refused_and_never_echoed(fake, header, value):
+    headers = {**AUTH, "Stripe-Version": "2026-10-28.endive", header: value}
+    status, response_headers, body = fake.handle(
+        "POST", "/v1/checkout/sessions", headers, forms.encode(payment_params()).encode()
+    )
+    error = json.loads(body)["error"]
+    assert (status, error["type"], error["message"]) == (
+        400,
+        "invalid_request_error",
+        f"Invalid value for the {header} header: header values cannot contain carriage returns "
+        "or line feeds.",
+    )
+    assert not any("\r" in v or "\n" in v for v in response_headers.values())
+    assert "Idempotency-Key" not in response_headers
+    assert fake.sessions.list()["data"] == [] and len(fake.idempotency) == 0
