@@ -390,6 +390,20 @@ def mixed_scalar_and_array(name: str) -> StripeError:
     )
 
 
+def with_json_body_hint(error: StripeError) -> StripeError:
+    """``error`` (about a parameter named like a JSON text) with fakecheckout's hint after it."""
+    return type(error)(
+        f"{error.message} (fakecheckout: the request body looks like JSON, but Stripe's API "
+        "takes form-encoded bodies (application/x-www-form-urlencoded), as the stripe SDKs send "
+        "them.)",
+        param=error.param,
+        code=error.code,
+        http_status=error.http_status,
+        type=error.type,
+        after_validation=error.after_validation,
+    )
+
+
 def cyclic_value(name: str) -> StripeError:
     """A direct-API value that contains itself. The SDK cannot encode one (it would recurse
     forever), so Stripe never sees it: fakecheckout's own wording."""

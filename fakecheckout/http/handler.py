@@ -249,12 +249,14 @@ class _Request:
                 result = route.endpoint(namespace, ids, params)
             return 200, _json(result), True
         except errors.StripeError as error:
+            error = _hint_json_body(error)
             return error.http_status, _json(error.to_dict()), error.after_validation
         except Exception:
             _logger.exception("fakecheckout failed on %s %s", self.method, self.path)
             return 500, _json(errors.internal_error().to_dict()), True
 
     def error(self, error: errors.StripeError) -> Response:
+        error = _hint_json_body(error)
         return self.respond(error.http_status, _json(error.to_dict()))
 
     def respond(self, status: int, payload: bytes, extra: dict[str, str] | None = None) -> Response:
@@ -334,6 +336,14 @@ def _api_key(authorization: str) -> str:
     if _LIVE_KEY.fullmatch(key):
         raise errors.live_api_key(key)
     raise errors.invalid_api_key(key)
+
+
+def _hint_json_body(error: errors.StripeError) -> errors.StripeError:
+    """A JSON body decodes as a form whose one name is the JSON text (``{"mode": …``): the error
+    about that name says that Stripe takes form-encoded bodies."""
+    if error.param and error.param.lstrip()[:1] in ("{", "["):
+        return errors.with_json_body_hint(error)
+    return error
 
 
 _ECHOED = {"stripe-version": "Stripe-Version", "idempotency-key": "Idempotency-Key"}

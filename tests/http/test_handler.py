@@ -622,3 +622,37 @@ def test_echoed_header_with_cr_or_lf_is_refused_and_never_echoed(fake, header, v
     assert not any("\r" in v or "\n" in v for v in response_headers.values())
     assert "Idempotency-Key" not in response_headers
     assert fake.sessions.list()["data"] == [] and len(fake.idempotency) == 0
+
+
+# --- a JSON body ---------------------------------------------------------------------------------
+
+JSON_HINT = (
+    " (fakecheckout: the request body looks like JSON, but Stripe's API takes form-encoded bodies "
+    "(application/x-www-form-urlencoded), as the stripe SDKs send them.)"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"mode": "payment", "line_items": [{"price": "price_1", "quantity": 1}]},
+        {"mode": "payment"},
+        [1, 2],
+    ],
+)
+def test_a_json_body_gets_a_hint_that_stripe_takes_form_encoded_bodies(fake, body):
+    text = json.dumps(body)
+    status, _, got = call(
+        fake,
+        "POST",
+        "/v1/checkout/sessions",
+        body=text,
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert status == 400 and got["error"]["param"] == text
+    assert got["error"]["message"].endswith(JSON_HINT)
+
+
+def test_a_form_body_error_gets_no_json_hint(fake):
+    _, _, got = call(fake, "POST", "/v1/checkout/sessions", body="a[b=1")
+    assert "JSON" not in got["error"]["message"]
