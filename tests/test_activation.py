@@ -454,7 +454,11 @@ def test_strict_stop_raises_when_a_webhook_callback_raised():
         mode="payment",
         line_items=[
             {
-                "price_data": {"currency": "usd", "unit_amount": 1, "product_data": {"name": "x"}},
+                "price_data": {
+                    "currency": "usd",
+                    "unit_amount": 100,
+                    "product_data": {"name": "x"},
+                },
                 "quantity": 1,
             }
         ],
@@ -475,7 +479,7 @@ def test_non_strict_stop_keeps_webhook_failures_without_raising():
                 {
                     "price_data": {
                         "currency": "usd",
-                        "unit_amount": 1,
+                        "unit_amount": 100,
                         "product_data": {"name": "x"},
                     },
                     "quantity": 1,

@@ -357,6 +357,21 @@ def mixed_currencies(index: int, expected: str, got: str) -> StripeError:
     )
 
 
+def total_below_minimum(shown_minimum: str, currency: str) -> StripeError:
+    """Stripe's text, quoted by several public apps; ``param`` and ``code`` are unverified (none)."""
+    return InvalidRequestError(
+        f"The Checkout Session's total amount due must add up to at least {shown_minimum} {currency}"
+    )
+
+
+def total_above_maximum(shown_maximum: str, currency: str) -> StripeError:
+    """fakecheckout's wording, in the form of the minimum's (Stripe's text is not known)."""
+    return InvalidRequestError(
+        "The Checkout Session's total amount due must add up to no more than "
+        f"{shown_maximum} {currency}"
+    )
+
+
 def metadata_key_too_long(name: str, key: str, maximum: int) -> StripeError:
     """Unverified wording: not in the reference; quoted from a real response by one third party."""
     return InvalidRequestError(

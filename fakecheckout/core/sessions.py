@@ -15,6 +15,7 @@ from typing import Any
 
 from . import errors
 from .catalog import Catalog, decimal_amount, price_object
+from .currencies import check_checkout_total
 from .ids import BYTE_TO_BASE62, IdFactory
 from .params import METADATA_MAX_KEYS
 
@@ -335,6 +336,8 @@ class Builder:
             if mode == "subscription":
                 fields["invoice_creation"] = None
             recompute_amounts(record)
+            if mode == "payment":
+                check_checkout_total(fields["currency"], fields["amount_total"])
         return record
 
     def _check_mode_rules(self, params: dict[str, Any], mode: str, ui_mode: str) -> None:
