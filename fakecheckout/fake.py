@@ -48,6 +48,7 @@ from fakecheckout.http.idempotency import IdempotencyStore
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 _context_stack: contextvars.ContextVar[tuple[FakeCheckout, ...]] = contextvars.ContextVar(
     "fakecheckout_active", default=()
@@ -259,6 +260,8 @@ def current() -> FakeCheckout:
 
 
 @overload
+def activate(func: type[T], /) -> type[T]: ...
+@overload
 def activate(func: Callable[P, R], /) -> Callable[P, R]: ...
 @overload
 def activate(
@@ -275,12 +278,17 @@ def activate(
     """Run the decorated function (sync or async) inside a fresh, active ``FakeCheckout``.
 
     Bare (``@activate``) or with the fake's arguments (``@activate(seed=1)``). Nothing is
-    injected: inside, ``current()`` returns the fake. Each call gets its own fake, also when calls
+    injected: inside, ``current()`` returns the fake. On a class (a plain test class or a
+    ``unittest.TestCase``), each of its ``test*`` methods, sync or async and inherited ones too,
+    is wrapped the same way and the class itself is returned, as ``moto.mock_aws`` and
+    ``freezegun.freeze_time`` do; ``setUp`` and ``tearDown`` run outside the fake. Each call gets its own fake, also when calls
     run concurrently (``asyncio.gather`` of decorated coroutines, threads): each sees and reaches
     its own. A ``clock`` given here is shared by those calls.
     """
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        if inspect.isclass(function):
+            return _decorate_class(function, decorate)  # type: ignore[arg-type]
         if inspect.iscoroutinefunction(function):
             return _async_wrapper(function, clock=clock, seed=seed, strict=strict)  # type: ignore[return-value]
 
@@ -294,6 +302,23 @@ def activate(
     if func is not None:
         return decorate(func)
     return decorate
+
+
+_ACTIVATED = "__fakecheckout_activated__"
+
+
+def _decorate_class(klass: type[T], decorate: Callable[[Callable[..., Any]], Any]) -> type[T]:
+    """Wrap each ``test*`` method of ``klass`` (own and inherited) with ``decorate``, in place."""
+    for name in dir(klass):
+        if not name.startswith("test"):
+            continue
+        attribute = inspect.getattr_static(klass, name)
+        if not inspect.isfunction(attribute) or getattr(attribute, _ACTIVATED, False):
+            continue  # not a plain method, or wrapped already (a decorated base class)
+        wrapped = decorate(attribute)
+        setattr(wrapped, _ACTIVATED, True)
+        setattr(klass, name, wrapped)
+    return klass
 
 
 def _async_wrapper(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 START = 1_800_000_000
@@ -30,3 +33,13 @@ def payment_params(**overrides: Any) -> dict[str, Any]:
     }
     params.update(overrides)
     return params
+
+
+def load_script(name: str) -> ModuleType:
+    """A generator script of ``scripts/`` (``"generate_param_tree"``), imported as a module."""
+    path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -403,6 +403,13 @@ def test_strict_stop_raises_for_unhandled_requests():
     assert raised.value.unhandled == [("GET", "/v1/charges")]
 
 
+def test_strict_stop_does_not_blame_the_fake_for_a_path_that_is_no_stripe_route():
+    with FakeCheckout() as fake:
+        empty_id = requests.get(f"{API}/v1/checkout/sessions/", headers=AUTH)
+        typo = requests.get(f"{API}/v1/chekout/sessions", headers=AUTH)
+    assert (empty_id.status_code, typo.status_code, fake.unhandled) == (404, 404, [])
+
+
 def test_unhandled_request_error_lists_each_request():
     error = UnhandledRequestError([("GET", "/v1/charges"), ("POST", "/v1/refunds")])
     assert "  GET /v1/charges\n  POST /v1/refunds" in str(error)
@@ -447,7 +454,11 @@ def test_strict_stop_raises_when_a_webhook_callback_raised():
         mode="payment",
         line_items=[
             {
-                "price_data": {"currency": "usd", "unit_amount": 1, "product_data": {"name": "x"}},
+                "price_data": {
+                    "currency": "usd",
+                    "unit_amount": 100,
+                    "product_data": {"name": "x"},
+                },
                 "quantity": 1,
             }
         ],
@@ -468,7 +479,7 @@ def test_non_strict_stop_keeps_webhook_failures_without_raising():
                 {
                     "price_data": {
                         "currency": "usd",
-                        "unit_amount": 1,
+                        "unit_amount": 100,
                         "product_data": {"name": "x"},
                     },
                     "quantity": 1,
@@ -477,3 +488,28 @@ def test_non_strict_stop_keeps_webhook_failures_without_raising():
         )
         fake.sessions.expire(session["id"])
     assert len(fake.webhooks.failures) == 1
+
+
+def test_activate_on_a_class_wraps_async_test_methods_and_inherited_ones_once():
+    class Base:
+        def test_inherited(self) -> FakeCheckout:
+            return fakecheckout.current()
+
+    @fakecheckout.activate
+    class TestThings(Base):
+        async def test_async(self) -> FakeCheckout:
+            return fakecheckout.current()
+
+        def helper(self) -> bool:
+            return _active()
+
+    @fakecheckout.activate
+    class TestMore(TestThings):
+        pass
+
+    things = TestMore()
+    assert isinstance(asyncio.run(things.test_async()), FakeCheckout)
+    assert isinstance(things.test_inherited(), FakeCheckout)
+    assert not things.helper() and not _active()
+    assert not hasattr(Base.test_inherited, "__wrapped__")  # the base class is left alone
+    assert TestMore.__dict__.get("test_async") is None  # wrapped once, on TestThings

@@ -231,3 +231,85 @@ def test_it(fake_checkout, n):
     )
     result = pytester.runpytest_subprocess(*plugin_args, "-p", "xdist", "-n", "2")
     result.assert_outcomes(passed=6)
+
+
+# --- @fakecheckout.activate on a class ------------------------------------------------------------
+
+
+def test_activate_on_a_test_class_wraps_each_test_method(pytester, plugin_args):
+    pytester.makepyfile(
+        STRIPE_CALL
+        + """
+import fakecheckout
+
+@fakecheckout.activate
+class TestCheckout:
+    def test_lists_sessions(self):
+        assert call_stripe("/v1/checkout/sessions").json()["object"] == "list"
+
+    def test_each_test_gets_a_fresh_fake(self):
+        fake = fakecheckout.current()
+        fake.sessions.create(mode="setup", currency="usd", success_url="https://e.com/ok")
+        assert len(fake.sessions.list()["data"]) == 1
+
+    def test_each_test_gets_a_fresh_fake_again(self):
+        assert fakecheckout.current().sessions.list()["data"] == []
+
+    def helper(self):
+        return fakecheckout.current()
+
+def test_outside_the_class_no_fake_is_active():
+    import pytest
+    with pytest.raises(RuntimeError):
+        fakecheckout.current()
+"""
+    )
+    pytester.runpytest(*plugin_args).assert_outcomes(passed=4)
+
+
+def test_activate_on_a_unittest_testcase_wraps_each_test_method(pytester, plugin_args):
+    pytester.makepyfile(
+        STRIPE_CALL
+        + """
+import unittest
+import fakecheckout
+
+@fakecheckout.activate(seed=3, strict=False)
+class CheckoutTests(unittest.TestCase):
+    def setUp(self):
+        with self.assertRaises(RuntimeError):
+            fakecheckout.current()
+
+    def test_setup_runs_outside_the_fake(self):
+        self.assertTrue(fakecheckout.current().active)
+
+    def test_lists_sessions(self):
+        self.assertEqual(call_stripe("/v1/checkout/sessions").json()["object"], "list")
+
+    def test_arguments_configure_the_fake(self):
+        self.assertFalse(fakecheckout.current().strict)
+
+@fakecheckout.activate
+class AsyncCheckoutTests(unittest.IsolatedAsyncioTestCase):
+    async def test_async_methods_run_inside_the_fake(self):
+        self.assertIsNotNone(fakecheckout.current())
+"""
+    )
+    pytester.runpytest(*plugin_args).assert_outcomes(passed=4)
+
+
+def test_activate_on_a_class_reports_unhandled_requests_per_test(pytester, plugin_args):
+    pytester.makepyfile(
+        STRIPE_CALL
+        + """
+import fakecheckout
+
+@fakecheckout.activate
+class TestStrict:
+    def test_calls_a_route_that_is_not_emulated(self):
+        call_stripe("/v1/payment_intents")
+"""
+    )
+    result = pytester.runpytest(*plugin_args)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*UnhandledRequestError*"])

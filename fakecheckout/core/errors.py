@@ -6,6 +6,7 @@ Where the wording is unverified against Stripe, the function's docstring says so
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,6 +30,7 @@ class StripeError(Exception):
         type: str | None = None,  # noqa: A002 - Stripe's own field name
         after_validation: bool = False,
     ) -> None:
+        message = _bounded(message)
         super().__init__(message)
         self.message = message
         #: Raised once the endpoint ran (a missing object, a session in the wrong state), not by
@@ -355,6 +357,21 @@ def mixed_currencies(index: int, expected: str, got: str) -> StripeError:
     )
 
 
+def total_below_minimum(shown_minimum: str, currency: str) -> StripeError:
+    """Stripe's text, quoted by several public apps; ``param`` and ``code`` are unverified (none)."""
+    return InvalidRequestError(
+        f"The Checkout Session's total amount due must add up to at least {shown_minimum} {currency}"
+    )
+
+
+def total_above_maximum(shown_maximum: str, currency: str) -> StripeError:
+    """fakecheckout's wording, in the form of the minimum's (Stripe's text is not known)."""
+    return InvalidRequestError(
+        "The Checkout Session's total amount due must add up to no more than "
+        f"{shown_maximum} {currency}"
+    )
+
+
 def metadata_key_too_long(name: str, key: str, maximum: int) -> StripeError:
     """Unverified wording: not in the reference; quoted from a real response by one third party."""
     return InvalidRequestError(
@@ -385,6 +402,30 @@ def mixed_scalar_and_array(name: str) -> StripeError:
     """The same name used both as ``a=`` and ``a[]=``. Unverified wording."""
     return InvalidRequestError(
         f"Invalid value for {name}: it was sent both as a scalar and as an array.", param=name
+    )
+
+
+def with_json_body_hint(error: StripeError) -> StripeError:
+    """``error`` (about a parameter named like a JSON text) with fakecheckout's hint after it."""
+    return type(error)(
+        f"{error.message} (fakecheckout: the request body looks like JSON, but Stripe's API "
+        "takes form-encoded bodies (application/x-www-form-urlencoded), as the stripe SDKs send "
+        "them.)",
+        param=error.param,
+        code=error.code,
+        http_status=error.http_status,
+        type=error.type,
+        after_validation=error.after_validation,
+    )
+
+
+def cyclic_value(name: str) -> StripeError:
+    """A direct-API value that contains itself. The SDK cannot encode one (it would recurse
+    forever), so Stripe never sees it: fakecheckout's own wording."""
+    return InvalidRequestError(
+        f"Invalid value for {name}: it contains itself (a cyclic hash or array), which cannot be "
+        "sent to Stripe.",
+        param=name,
     )
 
 
@@ -624,6 +665,16 @@ def invalid_api_key(key: str) -> StripeError:
     return AuthenticationError(f"Invalid API Key provided: {mask_key(key)}")
 
 
+def publishable_api_key() -> StripeError:
+    """A publishable key (``pk_…``) where a secret key is needed. The wording is Stripe's; the
+    status is 403 (stripe-ruby raised ``PermissionError`` for it in 2025, lago-api #3650; older
+    reports show stripe-python's ``AuthenticationError``, a 401)."""
+    return PermissionError(
+        "This API call cannot be made with a publishable API key. Please use a secret API key. "
+        "You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys."
+    )
+
+
 def live_api_key(key: str) -> StripeError:
     """Divergence: Stripe would accept a live key; fakecheckout never does."""
     return AuthenticationError(
@@ -660,6 +711,15 @@ def mask_key(key: str) -> str:
     return prefix + "*" * (len(secret) - visible) + secret[len(secret) - visible :]
 
 
+def invalid_header_value(header: str) -> StripeError:
+    """A header value with CR or LF. No HTTP client sends one, so Stripe's answer is unknown:
+    fakecheckout's own wording."""
+    return InvalidRequestError(
+        f"Invalid value for the {header} header: header values cannot contain carriage returns "
+        "or line feeds."
+    )
+
+
 def idempotency_mismatch(key: str) -> StripeError:
     return IdempotencyError(
         "Keys for idempotent requests can only be used with the same parameters they were first "
@@ -685,8 +745,10 @@ def idempotency_key_too_long(key: str) -> StripeError:
     )
 
 
-def unrecognized_url(method: str, path: str, emulated: Iterable[str]) -> StripeError:
-    """404 for any route fakecheckout does not emulate, naming the ones it does."""
+def unrecognized_url(method: str, path: str, emulated: Iterable[str] | None = None) -> StripeError:
+    """Stripe's 404 for a path that is none of its routes, word for word. With ``emulated`` (a
+    route Stripe has that the fake does not emulate, strict mode), the fake's routes follow on a
+    line of their own, so a test matching Stripe's text still matches the first line."""
     if path.endswith("/") and path != "/":
         hint = (
             " If you are trying to list objects, remove the trailing slash. If you are trying to "
@@ -694,11 +756,13 @@ def unrecognized_url(method: str, path: str, emulated: Iterable[str]) -> StripeE
         )
     else:
         hint = ""
-    return InvalidRequestError(
-        f"Unrecognized request URL ({method}: {path}).{hint} Please see {DOCS} or we can help at "
-        f"{SUPPORT}. (fakecheckout emulates only these routes: {'; '.join(emulated)}.)",
-        http_status=404,
-    )
+    message = f"Unrecognized request URL ({method}: {path}).{hint} Please see {DOCS} or we can help at {SUPPORT}."
+    if emulated is not None:
+        message += (
+            f"\nfakecheckout does not emulate {method} {path}; it emulates only these routes: "
+            f"{'; '.join(emulated)}."
+        )
+    return InvalidRequestError(message, http_status=404)
 
 
 def internal_error() -> StripeError:
@@ -718,8 +782,47 @@ def _or_list(values: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + ", or " + items[-1]
 
 
+class _Shown(reprlib.Repr):
+    """A short, safe rendering of junk (no huge, deeply nested or self-containing output)."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 4000:  # ``repr`` refuses integers of more than 4300 digits
+            return "<an integer of more than 1000 digits>"
+        return super().repr_int(x, level)
+
+    def repr_instance(self, x: object, level: int) -> str:
+        try:
+            return super().repr_instance(x, level)
+        except Exception:  # a foreign object whose ``__repr__`` fails
+            return f"<{type(x).__name__} object>"
+
+
+_SHOWN = _Shown()
+_SHOWN.maxlevel = 3
+_SHOWN.maxstring = 60
+_SHOWN.maxother = 60
+
+
+def shown(value: object) -> str:
+    """``value`` as an error message shows it: text as it is, anything else as a short ``repr``
+    (``StripeError`` bounds the whole message)."""
+    return value if isinstance(value, str) else _SHOWN.repr(value)
+
+
+MAX_MESSAGE_LENGTH = 6000
+"""A message longer than this (only when it quotes a huge value) keeps its first and last
+characters and says how many it left out (decided here: Stripe's own limit is unknown)."""
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MAX_MESSAGE_LENGTH:
+        return message
+    head, tail = message[:5000], message[-500:]
+    return f"{head}… ({len(message) - 5500} characters left out) …{tail}"
+
+
 def _show(raw: object) -> str:
-    return raw if isinstance(raw, str) else repr(raw)
+    return shown(raw)
 
 
 # --- search (https://docs.stripe.com/search) ----------------------------------------------------

@@ -21,7 +21,6 @@ import calendar
 import datetime
 import math
 import re
-import reprlib
 import time
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -37,6 +36,8 @@ MAX_STRING_LENGTH = 5000
 METADATA_MAX_KEYS = 50
 METADATA_MAX_KEY_LENGTH = 40
 METADATA_MAX_VALUE_LENGTH = 500
+MAX_DECIMAL_PLACES = 12
+"""``unit_amount_decimal`` (the tree's only decimals) takes "at most 12 decimal places"."""
 INTEGER_MIN = -(2**63)
 INTEGER_MAX = 2**63 - 1
 
@@ -67,8 +68,40 @@ def validate(endpoint: str, raw: Mapping[str, Any]) -> dict[str, Any]:
         raise ValueError(f"unknown endpoint {endpoint!r}; one of {', '.join(_ROOTS)}") from None
     if not isinstance(raw, Mapping):
         raise TypeError(f"parameters must be a mapping, not {type(raw).__name__}")
+    cyclic = _cycle_in(raw)
+    if cyclic is not None:
+        raise errors.cyclic_value(cyclic)
     result: dict[str, Any] = check(raw, "")
     return result
+
+
+def _cycle_in(raw: Mapping[str, Any]) -> str | None:
+    """The bracket name of the first hash or array that contains itself, or ``None``.
+
+    A depth-first walk that visits each container once (so values shared between branches cost
+    nothing twice), iterative so that no nesting depth can exhaust the stack.
+    """
+    on_path: set[int] = set()
+    done: set[int] = set()
+    pending: list[tuple[object, str, bool]] = [(raw, "", False)]
+    while pending:
+        value, name, leaving = pending.pop()
+        if leaving:
+            on_path.discard(id(value))
+            done.add(id(value))
+            continue
+        if id(value) in on_path:
+            return name
+        if id(value) in done:
+            continue
+        on_path.add(id(value))
+        pending.append((value, name, True))
+        container: Any = value
+        elements = container.items() if isinstance(container, Mapping) else enumerate(container)
+        for key, element in elements:
+            if isinstance(element, (Mapping, list, tuple)):
+                pending.append((element, _join(name, _key(key)), False))
+    return None
 
 
 # --- how Python values look on the wire -------------------------------------------------------
@@ -101,24 +134,9 @@ def _epoch(moment: datetime.datetime) -> str | None:
         return None
 
 
-class _Shown(reprlib.Repr):
-    """A short, safe rendering of junk for error messages (no huge or deeply nested output)."""
-
-    def repr_int(self, x: int, level: int) -> str:
-        if x.bit_length() > 4000:
-            return "<an integer of more than 1000 digits>"
-        return super().repr_int(x, level)
-
-
-_SHOWN = _Shown()
-_SHOWN.maxlevel = 3
-_SHOWN.maxstring = 60
-_SHOWN.maxother = 60
-
-
 def _shown(value: object) -> str:
     text = _text(value)
-    return text if text is not None else _SHOWN.repr(value)
+    return text if text is not None else errors.shown(value)
 
 
 def _key(key: object) -> str:
@@ -127,7 +145,7 @@ def _key(key: object) -> str:
         return key
     if isinstance(key, (float, Decimal)) or isinstance(key, int) and key.bit_length() <= 4000:
         return str(key)
-    return _SHOWN.repr(key)
+    return errors.shown(key)
 
 
 def _join(name: str, key: str) -> str:
@@ -140,8 +158,12 @@ def _sends_nothing(value: object) -> bool:
     (``{}``, ``[]``, ``{"a": None}``, ``[{}]``). A ``None`` item of an array is sent (as
     ``"None"``). Iterative, and it stops at the first value that would be sent."""
     pending = [value]
+    seen: set[int] = set()  # a container shared between branches is looked into once
     while pending:
         item = pending.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
         if isinstance(item, (dict, Mapping)):
             for element in item.values():
                 if element is None:
@@ -225,9 +247,14 @@ def _decimal_text(value: Any) -> str | None:
 
 def _decimal(value: Any, name: str) -> str:
     text = _decimal_text(value)
-    if text is None or len(text) > MAX_STRING_LENGTH:
+    if text is None or len(text) > MAX_STRING_LENGTH or _places(text) > MAX_DECIMAL_PLACES:
         raise errors.invalid_decimal(name, _shown(value))
     return text
+
+
+def _places(normalized: str) -> int:
+    """The decimal places of a normalized decimal (``"1.25"`` has 2; trailing zeros are gone)."""
+    return len(normalized.partition(".")[2])
 
 
 def _number(value: Any, name: str) -> float:

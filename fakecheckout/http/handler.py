@@ -4,8 +4,8 @@
 ``StripeError`` becomes Stripe's error envelope and anything unexpected becomes the 500
 ``api_error`` envelope (the traceback goes to the ``fakecheckout`` logger).
 
-Order of checks: route (an unknown route is a 404 whatever the credentials, and is recorded in
-``world.unhandled``), ``Authorization`` (401), ``Stripe-Account`` (403), parameters (400), then
+Order of checks: route (an unknown route is Stripe's 404 whatever the credentials; one that
+Stripe has but the fake does not emulate is also recorded in ``world.unhandled``), ``Authorization`` (401), ``Stripe-Account`` (403), parameters (400), then
 ``Idempotency-Key`` (POST only; see ``idempotency``), then the endpoint.
 
 Every request settles due time-based expiries, whatever its outcome (API.md: "at the start of every
@@ -31,7 +31,8 @@ Decisions that Stripe's docs leave open (fakecheckout's choices):
   ``account_invalid`` answer for an account the key cannot reach.
 - Responses are compact JSON (no indentation), ASCII-escaped. Every response carries
   ``Content-Type: application/json``, a fresh ``Request-Id`` and ``Stripe-Version`` (the
-  request's own, or the pinned version); errors add ``Stripe-Should-Retry: false``; a ``POST``
+  request's own, or the pinned version); errors add ``Stripe-Should-Retry`` (``true`` only for
+  the 409 of a key in flight, see ``should_retry``); a ``POST``
   that sent an ``Idempotency-Key`` gets it echoed, and replays add ``Idempotent-Replayed: true``.
 """
 
@@ -53,6 +54,7 @@ from fakecheckout.core.clock import Clock
 from fakecheckout.core.resource import Route
 from fakecheckout.http import forms
 from fakecheckout.http.idempotency import IdempotencyStore, Replay, fingerprint
+from fakecheckout.http.route_recognition import is_stripe_route
 
 API_VERSION = "2026-10-28.endive"
 """The Stripe API version responses are shaped for: the one stripe==16.1.0 pins."""
@@ -60,6 +62,9 @@ API_VERSION = "2026-10-28.endive"
 _logger = logging.getLogger("fakecheckout")
 
 _TEST_KEY = re.compile(r"(?:sk|rk)_test_[A-Za-z0-9_]+")
+_PUBLISHABLE_KEY = re.compile(r"pk_(?:test|live)_[A-Za-z0-9_]+")
+MAX_KEY_LENGTH = 255
+"""Longer keys are malformed (decided here: Stripe's keys have about 110 characters)."""
 _LIVE_KEY = re.compile(r"(?:sk|rk)_live_[A-Za-z0-9_]+")
 _ACCOUNT = re.compile(r"acct_[A-Za-z0-9]+")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -114,6 +119,7 @@ class _Request:
         self.method = method.upper()
         self.path, self.query = _split_url(url)
         self.headers = _lower(headers)
+        self.unsafe_header = _drop_unsafe_echoes(self.headers)
         raw: object = body
         self.body = raw.encode("utf-8") if isinstance(raw, str) else bytes(body or b"")
         self.idempotency_key = (
@@ -129,10 +135,11 @@ class _Request:
         return response
 
     def _answer(self) -> Response:
+        if self.unsafe_header:
+            return self.error(errors.invalid_header_value(self.unsafe_header))
         found = _match(self.method, self.path)
         if found is None:
-            self.world.unhandled.append((self.method, self.path))
-            return self.error(errors.unrecognized_url(self.method, self.path, emulated_routes()))
+            return self.unrecognized()
         route, ids = found
         try:
             api_key = _api_key(self.headers.get("authorization", ""))
@@ -148,6 +155,15 @@ class _Request:
             return self.idempotent(route, namespace, ids, params, api_key, account)
         except errors.StripeError as error:
             return self.error(error)
+
+    def unrecognized(self) -> Response:
+        """Stripe's 404 for a path that is no route of the fake. A route Stripe has is a gap in
+        the fake: recorded in ``unhandled``, and named so (with the emulated routes) if strict."""
+        if not is_stripe_route(self.method, self.path):
+            return self.error(errors.unrecognized_url(self.method, self.path))
+        self.world.unhandled.append((self.method, self.path))
+        emulated = emulated_routes() if getattr(self.world, "strict", True) else None
+        return self.error(errors.unrecognized_url(self.method, self.path, emulated))
 
     def idempotent(
         self,
@@ -193,12 +209,14 @@ class _Request:
                 result = route.endpoint(namespace, ids, params)
             return 200, _json(result), True
         except errors.StripeError as error:
+            error = _hint_json_body(error)
             return error.http_status, _json(error.to_dict()), error.after_validation
         except Exception:
             _logger.exception("fakecheckout failed on %s %s", self.method, self.path)
             return 500, _json(errors.internal_error().to_dict()), True
 
     def error(self, error: errors.StripeError) -> Response:
+        error = _hint_json_body(error)
         return self.respond(error.http_status, _json(error.to_dict()))
 
     def respond(self, status: int, payload: bytes, extra: dict[str, str] | None = None) -> Response:
@@ -208,7 +226,7 @@ class _Request:
         if extra:
             headers.update(extra)
         if status >= 400:
-            headers["Stripe-Should-Retry"] = "false"
+            headers["Stripe-Should-Retry"] = should_retry(status)
         return status, headers, payload
 
     def _form(self) -> bytes:
@@ -218,6 +236,15 @@ class _Request:
         if not query:
             return self.body
         return query + b"&" + self.body
+
+
+def should_retry(status: int) -> str:
+    """``Stripe-Should-Retry`` for an error status: ``"true"`` only for the 409 of a key still in
+    flight (the conflict clears once the first request ends; its message says "Please try again
+    later"), ``"false"`` for content errors, which fail again unchanged, and for a 500, which an
+    idempotent retry would only replay (stripe-python's ``_should_retry`` expects ``false`` "in
+    most cases when a 500 is returned")."""
+    return "true" if status == 409 else "false"
 
 
 def _split_url(url: str) -> tuple[str, str]:
@@ -260,11 +287,40 @@ def _api_key(authorization: str) -> str:
         raise errors.invalid_api_key(credentials or scheme)
     if not key:
         raise errors.no_api_key()
+    if len(key) > MAX_KEY_LENGTH:
+        raise errors.invalid_api_key(key)
+    if _PUBLISHABLE_KEY.fullmatch(key):
+        raise errors.publishable_api_key()
     if _TEST_KEY.fullmatch(key):
         return key
     if _LIVE_KEY.fullmatch(key):
         raise errors.live_api_key(key)
     raise errors.invalid_api_key(key)
+
+
+def _hint_json_body(error: errors.StripeError) -> errors.StripeError:
+    """A JSON body decodes as a form whose one name is the JSON text (``{"mode": …``): the error
+    about that name says that Stripe takes form-encoded bodies."""
+    if error.param and error.param.lstrip()[:1] in ("{", "["):
+        return errors.with_json_body_hint(error)
+    return error
+
+
+_ECHOED = {"stripe-version": "Stripe-Version", "idempotency-key": "Idempotency-Key"}
+"""Request headers whose values a response carries back."""
+
+
+def _drop_unsafe_echoes(headers: dict[str, str]) -> str | None:
+    """Remove an echoed header whose value holds CR or LF (it would inject response headers) and
+    return its name; ``None`` when all are safe. HTTP clients refuse to send such values, so only
+    a direct ``handle`` call can: it gets a 400 that echoes nothing."""
+    for lowered, name in _ECHOED.items():
+        value = headers.get(lowered, "")
+        if "\r" in value or "\n" in value:
+            for other in _ECHOED:
+                headers.pop(other, None)
+            return name
+    return None
 
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:
@@ -295,7 +351,9 @@ def _base_headers(
 def _internal_error_response(world: World, headers: Mapping[str, str]) -> Response:
     body = _json(errors.internal_error().to_dict())
     try:
-        response_headers = _base_headers(world, _lower(headers))
+        lowered = _lower(headers)
+        _drop_unsafe_echoes(lowered)
+        response_headers = _base_headers(world, lowered)
     except Exception:
         response_headers = {"Content-Type": "application/json", "Stripe-Version": API_VERSION}
     response_headers["Stripe-Should-Retry"] = "false"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from fakecheckout.core import errors
+from fakecheckout.core.currencies import check_checkout_total
 from fakecheckout.core.ids import BYTE_TO_BASE62, IdFactory
 from fakecheckout.core.objects import copy_json, merge_metadata
 from fakecheckout.core.pagination import CreatedRange, PageRequest, envelope, page_in_order
@@ -345,6 +346,8 @@ class Builder:
             if mode == "subscription":
                 fields["invoice_creation"] = None
             recompute_amounts(record)
+            if mode == "payment":
+                check_checkout_total(fields["currency"], fields["amount_total"])
         return record
 
     def _check_mode_rules(self, params: dict[str, Any], mode: str, ui_mode: str) -> None:
@@ -896,7 +899,7 @@ class _AccountCatalog:
         return found
 
     def product_name(self, product_id: str) -> str:
-        name: str = self._account.products.name_of(product_id)
+        name: str = self._account.products._name_of(product_id)
         return name
 
 
@@ -1117,7 +1120,7 @@ class SessionsAPI(ResourceAPI):
     def _get(self, session_id: str) -> SessionRecord:
         given: object = session_id  # a direct call may pass anything
         if not isinstance(given, str):
-            raise errors.malformed_id("checkout.session", repr(given))
+            raise errors.malformed_id("checkout.session", errors.shown(given))
         record = self._store.by_id.get(session_id)
         if record is None:
             if not _SESSION_ID.fullmatch(session_id):

@@ -30,6 +30,9 @@ class EventsAPI(ResourceAPI):
         """``GET /v1/events/{id}``."""
         with self._world.operation():
             validate("events.retrieve", params)
+            given: object = id  # a direct call may pass anything
+            if not isinstance(given, str):
+                raise errors.malformed_id("event", errors.shown(given))
             event = self._account.event_store.by_id.get(id)
             if event is None:
                 raise errors.no_such_event(id)

@@ -232,7 +232,7 @@ class PricesAPI(ObjectAPI):
 
     # --- for products and Checkout (the lock is held) ---
 
-    def uses_product(self, product_id: str) -> bool:
+    def _uses_product(self, product_id: str) -> bool:
         """Whether any price (active or not) belongs to ``product_id``."""
         return bool(self._store.by_filter.get(("product", product_id)))
 

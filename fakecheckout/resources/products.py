@@ -111,7 +111,7 @@ class ProductsAPI(ObjectAPI):
         with self._world.operation() as now:
             validate("products.delete", params)
             record = self._live(id)
-            if self._account.prices.uses_product(record.id):
+            if self._account.prices._uses_product(record.id):
                 raise errors.product_has_prices()
             return self._remove(record, now=now)
 
@@ -145,7 +145,7 @@ class ProductsAPI(ObjectAPI):
         if product_id is not None and product_id in self._store.by_id:
             raise errors.already_exists("product", product_id, param=param)
 
-    def name_of(self, product_id: str) -> str:
+    def _name_of(self, product_id: str) -> str:
         """The name of a product (``""`` for one this account does not hold)."""
         record = self._store.by_id.get(product_id)
         return "" if record is None else str(record.fields["name"])

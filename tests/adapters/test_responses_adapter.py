@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gc
+import re
 import tracemalloc
 
 import pytest
 import requests
+import requests_mock
 import responses
 import stripe
 from requests.adapters import HTTPAdapter
+from requests_mock.exceptions import NoMockAddress
 
 from fakecheckout import FakeCheckout
 from fakecheckout.adapters import StripeRoute
@@ -120,6 +123,19 @@ def test_inner_responses_mock_with_stripe_route_reaches_the_fake():
     with FakeCheckout() as fake, responses.RequestsMock() as inner:
         inner.add(StripeRoute(fake.handle))
         assert requests.get(SESSIONS, headers=AUTH).json()["object"] == "list"
+
+
+def test_inner_requests_mock_blocks_stripe_calls_by_default():
+    with FakeCheckout(), requests_mock.Mocker(), pytest.raises(NoMockAddress):
+        requests.get(SESSIONS, headers=AUTH)
+
+
+def test_inner_requests_mock_with_real_http_stripe_route_reaches_the_fake():
+    with FakeCheckout(), requests_mock.Mocker() as inner:
+        inner.register_uri(requests_mock.ANY, re.compile("https://api.stripe.com/"), real_http=True)
+        inner.get("https://example.com/ping", text="pong")
+        assert requests.get(SESSIONS, headers=AUTH).json()["object"] == "list"
+        assert requests.get("https://example.com/ping").text == "pong"
 
 
 def test_responses_activate_outside_the_fake_keeps_working():

@@ -46,6 +46,22 @@ def test_request_with_empty_bearer_token_is_401_no_api_key(stripe_backend: Backe
     assert response.json()["error"]["message"].startswith("You did not provide an API key.")
 
 
+def test_publishable_key_raises_permission_error_with_stripes_publishable_key_message(
+    sdk: SdkStyle,
+) -> None:
+    """The 403 is decided from stripe-ruby's ``PermissionError`` for this message (2025)."""
+    with pytest.raises(stripe.PermissionError) as info:
+        sdk.retrieve(UNKNOWN_SESSION, api_key="pk_test_fakecheckoutConformance1234")
+    assert_stripe_error(
+        info.value,
+        stripe.PermissionError,
+        status=403,
+        message="This API call cannot be made with a publishable API key. Please use a secret "
+        "API key. You can find a list of your API keys at "
+        "https://dashboard.stripe.com/account/apikeys.",
+    )
+
+
 def test_malformed_api_key_raises_authentication_error_401_with_masked_key(
     sdk: SdkStyle,
 ) -> None:
@@ -124,7 +140,8 @@ def test_unknown_route_through_the_sdk_names_the_emulated_routes(
         status=404,
         message=UNRECOGNIZED.format(method="GET", path="/v1/charges/ch_x")
         + HELP
-        + f" (fakecheckout emulates only these routes: {'; '.join(emulated_routes())}.)",
+        + "\nfakecheckout does not emulate GET /v1/charges/ch_x; it emulates only these "
+        + f"routes: {'; '.join(emulated_routes())}.",
     )
 
 

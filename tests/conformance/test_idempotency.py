@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 import pytest
 import stripe
+
+from fakecheckout import FakeCheckout
 
 from ._support import Backend, SdkStyle, assert_stripe_error, line_item, payment_params
 
@@ -83,3 +88,41 @@ def test_same_key_while_the_first_request_runs_is_409_key_in_use(
         "(that probably means you submitted twice, and the other request is still going "
         f"through): {key}. Please try again later.",
     )
+
+
+@pytest.mark.fake_only
+def test_sdk_with_retries_retries_a_409_key_in_use_and_gets_the_first_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The 409 says ``Stripe-Should-Retry: true``, so stripe-python retries it with the same key;
+    by then the first request has finished, and the retry gets its result replayed."""
+    key = new_key()
+    fake = FakeCheckout(strict=True)
+    client = stripe.StripeClient("sk_test_retries", max_network_retries=2)
+    create = client.v1.checkout.sessions.create
+    first: list[Any] = []
+    retries: list[int] = []
+
+    def finish_first_then_retry_at_once(self: Any, num_retries: int) -> float:
+        retries.append(num_retries)
+        fake.lock.release()  # the first request may now run to its end
+        worker.join()
+        return 0.0
+
+    monkeypatch.setattr(
+        stripe._http_client.HTTPClient, "_sleep_time_seconds", finish_first_then_retry_at_once
+    )
+    worker = threading.Thread(
+        target=lambda: first.append(
+            create(params=payment_params(), options={"idempotency_key": key})
+        )
+    )
+    with fake:
+        fake.lock.acquire()  # the first request registers its key, then waits for the lock
+        worker.start()
+        while len(fake.idempotency) == 0 and worker.is_alive():
+            time.sleep(0.001)
+        again = create(params=payment_params(), options={"idempotency_key": key})
+    assert retries == [1]
+    assert again["id"] == first[0]["id"]
+    assert again.last_response.headers.get("Idempotent-Replayed") == "true"

@@ -147,12 +147,12 @@ def test_line_items_list_pages_in_session_order(world: World) -> None:
     from .conftest import shirt
 
     session = world.sessions.create(
-        **payment_params(line_items=[shirt(unit_amount=a) for a in (1, 2, 3)])
+        **payment_params(line_items=[shirt(unit_amount=a) for a in (100, 200, 300)])
     )
     first = world.sessions.list_line_items(session["id"], limit=2)
-    assert [i["amount_total"] for i in first["data"]] == [1, 2]
+    assert [i["amount_total"] for i in first["data"]] == [100, 200]
     assert first["has_more"] is True
     assert first["url"] == f"/v1/checkout/sessions/{session['id']}/line_items"
     rest = world.sessions.list_line_items(session["id"], starting_after=first["data"][-1]["id"])
-    assert [i["amount_total"] for i in rest["data"]] == [3]
+    assert [i["amount_total"] for i in rest["data"]] == [300]
     assert rest["has_more"] is False

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
@@ -17,17 +16,13 @@ from fakecheckout.core.paramspec import (
     Object,
     OneOf,
 )
+from tests.factories import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_generator() -> ModuleType:
-    path = ROOT / "scripts" / "generate_param_tree.py"
-    spec = importlib.util.spec_from_file_location("generate_param_tree", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("generate_param_tree")
 
 
 def field(endpoint: str, *path: str) -> Field:

@@ -304,6 +304,23 @@ def test_decimal_rejects_anything_else(given):
     assert err.code == ("parameter_invalid_empty" if given == "" else None)
 
 
+@pytest.mark.parametrize(
+    "given", ["0.0000000000001", "10.1234567890123", Decimal("1E-13"), 1.0000000000001]
+)
+def test_unit_amount_decimal_takes_at_most_12_decimal_places(given):
+    raw = {"line_items": [{"price_data": price_data(unit_amount_decimal=given)}]}
+    err = error("create", raw)
+    assert (err.param, err.message) == (
+        "line_items[0][price_data][unit_amount_decimal]",
+        f"Invalid decimal: {given}",
+    )
+
+
+def test_unit_amount_decimal_with_trailing_zeros_past_12_places_is_accepted():
+    raw = {"line_items": [{"price_data": price_data(unit_amount_decimal="1.500000000000000")}]}
+    assert validate("create", raw)["line_items"][0]["price_data"]["unit_amount_decimal"] == "1.5"
+
+
 @pytest.mark.parametrize(("given", "expected"), [("12.5", 12.5), (12.5, 12.5), (3, 3.0)])
 def test_float_parameter_is_a_number(given, expected):
     raw = {"subscription_data": {"application_fee_percent": given}}

@@ -281,12 +281,12 @@ def test_unit_amount_decimal_rounds_half_up_per_line(world: World) -> None:
     item = {
         "price_data": {
             "currency": "usd",
-            "unit_amount_decimal": "10.5",
+            "unit_amount_decimal": "100.5",
             "product_data": {"name": "Bolt"},
         },
         "quantity": 3,
     }
-    assert world.sessions.create(mode="payment", line_items=[item])["amount_total"] == 32
+    assert world.sessions.create(mode="payment", line_items=[item])["amount_total"] == 302
 
 
 @pytest.mark.parametrize("value", ["-5", "-0.5"])

@@ -57,7 +57,11 @@ def test_time_based_expiry_event_has_no_request() -> None:
         mode="payment",
         line_items=[
             {
-                "price_data": {"currency": "usd", "unit_amount": 1, "product_data": {"name": "x"}},
+                "price_data": {
+                    "currency": "usd",
+                    "unit_amount": 100,
+                    "product_data": {"name": "x"},
+                },
                 "quantity": 1,
             }
         ],
@@ -74,7 +78,11 @@ def test_events_of_a_connected_account_are_separate_and_name_it() -> None:
         mode="payment",
         line_items=[
             {
-                "price_data": {"currency": "usd", "unit_amount": 1, "product_data": {"name": "x"}},
+                "price_data": {
+                    "currency": "usd",
+                    "unit_amount": 100,
+                    "product_data": {"name": "x"},
+                },
                 "quantity": 1,
             }
         ],
@@ -93,7 +101,11 @@ def test_a_webhook_callback_during_a_request_acts_as_a_direct_api_caller() -> No
         mode="payment",
         line_items=[
             {
-                "price_data": {"currency": "usd", "unit_amount": 1, "product_data": {"name": "x"}},
+                "price_data": {
+                    "currency": "usd",
+                    "unit_amount": 100,
+                    "product_data": {"name": "x"},
+                },
                 "quantity": 1,
             }
         ],
@@ -112,7 +124,11 @@ def test_a_webhook_callback_during_a_request_acts_as_a_direct_api_caller() -> No
         mode="payment",
         line_items=[
             {
-                "price_data": {"currency": "usd", "unit_amount": 1, "product_data": {"name": "x"}},
+                "price_data": {
+                    "currency": "usd",
+                    "unit_amount": 100,
+                    "product_data": {"name": "x"},
+                },
                 "quantity": 1,
             }
         ],

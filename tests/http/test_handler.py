@@ -200,13 +200,13 @@ def test_missing_api_key_is_401(fake, headers):
 @pytest.mark.parametrize(
     "authorization",
     [
-        "Bearer pk_test_123",
         "Bearer sk_test_",
         "Bearer sk_test_a-b",
         "Bearer sk_123",
         "Token sk_test_123",
         "Basic !!!",
-        _basic("pk_test_1"),
+        _basic("rk_1"),
+        "Bearer sk_test_" + "a" * 100_000,
     ],
 )
 def test_malformed_api_key_is_401_invalid(fake, authorization):
@@ -215,6 +215,33 @@ def test_malformed_api_key_is_401_invalid(fake, authorization):
     )
     assert (status, got["error"]["type"]) == (401, "invalid_request_error")
     assert got["error"]["message"].startswith("Invalid API Key provided: ")
+
+
+@pytest.mark.parametrize("key", ["pk_test_123", "pk_live_123"])
+def test_publishable_key_gets_stripes_publishable_key_message(fake, key):
+    for authorization in (f"Bearer {key}", _basic(key)):
+        status, _, got = call(
+            fake, "GET", "/v1/checkout/sessions", headers={"Authorization": authorization}
+        )
+        assert (status, got["error"]) == (
+            403,
+            {
+                "message": "This API call cannot be made with a publishable API key. Please use "
+                "a secret API key. You can find a list of your API keys at "
+                "https://dashboard.stripe.com/account/apikeys.",
+                "type": "invalid_request_error",
+            },
+        )
+
+
+def test_absurdly_long_key_gets_the_invalid_key_answer_in_bounded_size(fake):
+    key = "sk_test_" + "a" * 100_000
+    status, _, got = call(
+        fake, "GET", "/v1/checkout/sessions", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert status == 401
+    assert got["error"]["message"].startswith("Invalid API Key provided: sk_test_****")
+    assert len(got["error"]["message"]) < 6_000
 
 
 def test_invalid_api_key_is_masked_in_the_message(fake):
@@ -233,7 +260,7 @@ def test_invalid_api_key_is_masked_in_the_message(fake):
         ("Token abc", "***"),
         ("Token sk_test_abc-defgh1234", "sk_test_*********1234"),
         ("sk_test_a-b", "sk_test_***"),
-        (_basic("pk_test_1"), "pk_test_*"),
+        (_basic("xk_test_1"), "*****st_1"),
     ],
 )
 def test_short_keys_and_other_schemes_are_masked(fake, authorization, shown):
@@ -367,9 +394,64 @@ def test_unknown_route_is_404_even_without_api_key(fake):
     assert call(fake, "GET", "/v1/charges", headers={})[0] == 404
 
 
-def test_known_path_with_other_method_is_an_unknown_route(fake):
-    status, _, _ = call(fake, "DELETE", "/v1/checkout/sessions/cs_test_1")
-    assert (status, fake.unhandled) == (404, [("DELETE", "/v1/checkout/sessions/cs_test_1")])
+def test_known_path_with_a_method_stripe_does_not_route_is_stripes_404_and_not_unhandled(fake):
+    status, _, got = call(fake, "DELETE", "/v1/checkout/sessions/cs_test_1")
+    assert (status, fake.unhandled) == (404, [])
+    assert got["error"]["message"] == (
+        "Unrecognized request URL (DELETE: /v1/checkout/sessions/cs_test_1). Please see "
+        "https://stripe.com/docs or we can help at https://support.stripe.com/."
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "hint"),
+    [
+        (
+            "/v1/checkout/sessions/",
+            " If you are trying to list objects, remove the trailing slash. If you are trying to "
+            "retrieve an object, make sure you passed a valid (non-empty) identifier in your code.",
+        ),
+        ("/v1/chekout/sessions", ""),
+        ("/v1/checkout/sessions/cs_test_1/line_items/li_1", ""),
+        ("/v3/anything", ""),
+    ],
+)
+def test_a_path_that_is_no_stripe_route_gets_stripes_exact_404_and_is_not_unhandled(
+    fake, path, hint
+):
+    status, _, got = call(fake, "GET", path)
+    assert (status, got["error"], fake.unhandled) == (
+        404,
+        {
+            "message": f"Unrecognized request URL (GET: {path}).{hint} Please see "
+            "https://stripe.com/docs or we can help at https://support.stripe.com/.",
+            "type": "invalid_request_error",
+        },
+        [],
+    )
+
+
+def test_a_stripe_route_the_fake_does_not_emulate_is_unhandled_and_names_the_emulated_routes(
+    fake,
+):
+    status, _, got = call(fake, "GET", "/v1/issuing/cards/ic_1")
+    first, second = got["error"]["message"].split("\n")
+    assert (status, fake.unhandled) == (404, [("GET", "/v1/issuing/cards/ic_1")])
+    assert first == (
+        "Unrecognized request URL (GET: /v1/issuing/cards/ic_1). Please see "
+        "https://stripe.com/docs or we can help at https://support.stripe.com/."
+    )
+    assert second == (
+        "fakecheckout does not emulate GET /v1/issuing/cards/ic_1; it emulates only these "
+        f"routes: {'; '.join(handler.emulated_routes())}."
+    )
+
+
+def test_without_strict_the_not_emulated_answer_is_stripes_text_alone(fake):
+    fake.strict = False
+    _, _, got = call(fake, "GET", "/v1/issuing/cards/ic_1")
+    assert "\n" not in got["error"]["message"]
+    assert fake.unhandled == [("GET", "/v1/issuing/cards/ic_1")]
 
 
 def test_trailing_slash_gets_the_list_or_retrieve_hint(fake):
@@ -405,7 +487,7 @@ def _expiring_soon() -> tuple[FakeCheckout, ManualClock, list[dict[str, Any]], s
     ("method", "url", "body", "headers", "status"),
     [
         ("GET", "/v1/checkout/sessions", "", {}, 401),
-        ("GET", "/v1/checkout/sessions", "", {"Authorization": "Bearer pk_test_1"}, 401),
+        ("GET", "/v1/checkout/sessions", "", {"Authorization": "Bearer sk_nope"}, 401),
         ("GET", "/v1/charges", "", AUTH, 404),
         ("GET", "/v1/checkout/sessions", "", {**AUTH, "Stripe-Account": "bogus"}, 403),
         ("POST", "/v1/checkout/sessions", "a=1&a[b]=2", AUTH, 400),
@@ -538,3 +620,59 @@ def test_no_input_reaches_the_500_path(method, path, query, body, headers):
     fake = FakeCheckout(seed=1)
     status, _, payload = fake.handle(method, f"{path}?{query}", headers, body)
     assert status != 500, payload
+
+
+# --- header injection ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header", ["Stripe-Version", "Idempotency-Key"])
+@pytest.mark.parametrize("value", ["2026-10-28.endive\r\nSet-Cookie: a=b", "k\n", "\rX"])
+def test_echoed_header_with_cr_or_lf_is_refused_and_never_echoed(fake, header, value):
+    headers = {**AUTH, "Stripe-Version": "2026-10-28.endive", header: value}
+    status, response_headers, body = fake.handle(
+        "POST", "/v1/checkout/sessions", headers, forms.encode(payment_params()).encode()
+    )
+    error = json.loads(body)["error"]
+    assert (status, error["type"], error["message"]) == (
+        400,
+        "invalid_request_error",
+        f"Invalid value for the {header} header: header values cannot contain carriage returns "
+        "or line feeds.",
+    )
+    assert not any("\r" in v or "\n" in v for v in response_headers.values())
+    assert "Idempotency-Key" not in response_headers
+    assert fake.sessions.list()["data"] == [] and len(fake.idempotency) == 0
+
+
+# --- a JSON body ---------------------------------------------------------------------------------
+
+JSON_HINT = (
+    " (fakecheckout: the request body looks like JSON, but Stripe's API takes form-encoded bodies "
+    "(application/x-www-form-urlencoded), as the stripe SDKs send them.)"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"mode": "payment", "line_items": [{"price": "price_1", "quantity": 1}]},
+        {"mode": "payment"},
+        [1, 2],
+    ],
+)
+def test_a_json_body_gets_a_hint_that_stripe_takes_form_encoded_bodies(fake, body):
+    text = json.dumps(body)
+    status, _, got = call(
+        fake,
+        "POST",
+        "/v1/checkout/sessions",
+        body=text,
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert status == 400 and got["error"]["param"] == text
+    assert got["error"]["message"].endswith(JSON_HINT)
+
+
+def test_a_form_body_error_gets_no_json_hint(fake):
+    _, _, got = call(fake, "POST", "/v1/checkout/sessions", body="a[b=1")
+    assert "JSON" not in got["error"]["message"]

@@ -146,7 +146,7 @@ def test_expiring_a_session_that_is_no_longer_open_is_replayed(fake):
 
 
 def test_auth_failure_is_not_stored(fake):
-    assert post(fake, "k1", Authorization="Bearer pk_test_1")[0] == 401
+    assert post(fake, "k1", Authorization="Bearer sk_nope")[0] == 401
     assert len(fake.idempotency) == 0
 
 
@@ -179,7 +179,7 @@ def test_key_in_flight_in_another_thread_is_409(fake):
     assert (status, error["code"], headers["Stripe-Should-Retry"]) == (
         409,
         "idempotency_key_in_use",
-        "false",
+        "true",
     )
     assert results == [200]
 
