@@ -71,6 +71,8 @@ class ObjectAPI(ResourceAPI):
     """The list URL (``/v1/customers``)."""
     FILTERS: ClassVar[Mapping[str, Callable[[Record], str | None]]] = {}
     """Equality list filters (param name → how to read it from a record)."""
+    EVENTS: ClassVar[bool] = True
+    """Whether Stripe sends ``<object>.created``/``.updated``/``.deleted`` events for it."""
 
     def __init__(self, world: World, account: Account) -> None:
         super().__init__(world, account)
@@ -131,7 +133,7 @@ class ObjectAPI(ResourceAPI):
         """Store a new object and record ``<object>.created`` (unless ``event`` is false)."""
         record = Record(seq=self._world.next_seq(), fields=fields)
         self._store.add(record)
-        if event:
+        if event and self.EVENTS:
             self._world.record_event(self._account, f"{self.OBJECT}.created", fields, at=now)
         return record
 
@@ -146,6 +148,8 @@ class ObjectAPI(ResourceAPI):
         filters = self._store.filter_values(record)
         fields.update(changes)
         self._store.reindex(record, filters)
+        if not self.EVENTS:
+            return
         self._world.record_event(
             self._account,
             f"{self.OBJECT}.updated",
@@ -158,7 +162,8 @@ class ObjectAPI(ResourceAPI):
         """Delete an object: it leaves every list, retrieves as the stub; ``<object>.deleted``."""
         self._store.remove(record)
         record.deleted = True
-        self._world.record_event(self._account, f"{self.OBJECT}.deleted", record.fields, at=now)
+        if self.EVENTS:
+            self._world.record_event(self._account, f"{self.OBJECT}.deleted", record.fields, at=now)
         return self._stub(record)
 
     def _list(

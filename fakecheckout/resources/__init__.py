@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from fakecheckout.core.resource import Resource
 
-from . import account, checkout_sessions, customers, events, prices, products
+from . import (
+    account,
+    checkout_sessions,
+    coupons,
+    customers,
+    events,
+    prices,
+    products,
+    promotion_codes,
+    shipping_rates,
+    tax_rates,
+)
 
 RESOURCES: tuple[Resource, ...] = (
     checkout_sessions.RESOURCE,
@@ -19,6 +30,10 @@ RESOURCES: tuple[Resource, ...] = (
     products.RESOURCE,
     prices.RESOURCE,
     account.RESOURCE,
+    coupons.RESOURCE,
+    promotion_codes.RESOURCE,
+    shipping_rates.RESOURCE,
+    tax_rates.RESOURCE,
 )
 """Every registered resource; routes are tried in this order."""
 

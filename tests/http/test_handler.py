@@ -161,6 +161,23 @@ def test_emulated_routes_name_every_registered_resource_endpoint():
         "GET /v1/prices/{id}",
         "POST /v1/prices/{id}",
         "GET /v1/account",
+        "POST /v1/coupons",
+        "GET /v1/coupons",
+        "GET /v1/coupons/{id}",
+        "POST /v1/coupons/{id}",
+        "DELETE /v1/coupons/{id}",
+        "POST /v1/promotion_codes",
+        "GET /v1/promotion_codes",
+        "GET /v1/promotion_codes/{id}",
+        "POST /v1/promotion_codes/{id}",
+        "POST /v1/shipping_rates",
+        "GET /v1/shipping_rates",
+        "GET /v1/shipping_rates/{id}",
+        "POST /v1/shipping_rates/{id}",
+        "POST /v1/tax_rates",
+        "GET /v1/tax_rates",
+        "GET /v1/tax_rates/{id}",
+        "POST /v1/tax_rates/{id}",
     ]
 
 
