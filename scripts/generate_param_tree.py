@@ -6,7 +6,8 @@ Usage (from the project root, with the test extras installed)::
     python scripts/generate_param_tree.py --check  # exit 1 if it is out of date
 
 Every TypedDict reachable from the params classes of the emulated endpoints (the six Checkout
-Session ones, ``/v1/events``, customers, products, prices and the account) becomes one ``Object``
+Session ones, ``/v1/events``, customers, products, prices, coupons, promotion codes, shipping
+rates, tax rates and the account) becomes one ``Object``
 constant, named as the SDK names the class, children before parents. Types map as follows:
 ``str``/``int``/``bool``/``Decimal``/``float`` to scalars; ``Literal[...]`` (with or without the
 SDK's forward-compatible trailing ``str``) to ``Enum``; ``Literal[""] | X`` to ``X`` on an
