@@ -138,6 +138,10 @@ def kept_for_replay(
     )
 
 
+CATALOG = ("customers", "products", "prices")
+"""The resources stored whole; their lists are part of what a client observes."""
+
+
 def snapshot(fake: FakeCheckout) -> dict[str, Any]:
     """Everything a client can observe: every list page, every line item, every event."""
     observed: dict[str, Any] = {"idempotency_keys": len(fake.idempotency)}
@@ -152,6 +156,7 @@ def snapshot(fake: FakeCheckout) -> dict[str, Any]:
                 for s in sessions
             },
             "events": list(_walk(namespace.events.list)),
+            **{name: list(_walk(getattr(namespace, name).list)) for name in CATALOG},
         }
     return observed
 
@@ -170,6 +175,7 @@ _session_id = _mostly(
     st.sampled_from(SESSION_IDS),
     st.one_of(st.sampled_from(["cs_test_nope", "", " ", "%20", "cs_test_%2F"]), _text),
 )
+_object_id = _mostly(st.sampled_from([PRICE_ID, "cus_nope", "prod_nope"]), _text)
 _event_id = _mostly(st.sampled_from(EVENT_IDS), st.one_of(st.just("evt_nope"), _text))
 
 ROUTES = [
@@ -181,6 +187,14 @@ ROUTES = [
     ("GET", "/v1/checkout/sessions/{session}/line_items"),
     ("GET", "/v1/events"),
     ("GET", "/v1/events/{event}"),
+    *((method, f"/v1/{name}") for name in CATALOG for method in ("GET", "POST")),
+    *(
+        (method, f"/v1/{name}/{{object}}")
+        for name in CATALOG
+        for method in ("GET", "POST", "DELETE")
+        if (name, method) != ("prices", "DELETE")
+    ),
+    ("GET", "/v1/account"),
 ]
 """The emulated routes; most generated requests aim at one of them."""
 
@@ -224,6 +238,7 @@ def targets(draw: st.DrawFn) -> tuple[str, str, str]:
     method, template = draw(st.sampled_from(ROUTES))
     route = f"{method} {template}"
     path = template.replace("{session}", draw(_session_id)).replace("{event}", draw(_event_id))
+    path = path.replace("{object}", draw(_object_id))
     if draw(st.integers(0, 9)) == 0:
         path = "https://api.stripe.com" + path
     if draw(st.integers(0, 9)) == 0:
@@ -700,12 +715,28 @@ _COMPANIONS: list[tuple[str, dict[str, str]]] = [
         },
     ),
 ]
+_RESOURCE_BASES = {
+    "prices.create": {
+        "currency": "usd",
+        "product_data[name]": "P",
+        "unit_amount": "100",
+        "recurring[interval]": "month",
+    },
+    "products.create": {"name": "P", "default_price_data[currency]": "usd"},
+}
+"""What a create of these resources needs besides the numeric parameter under test."""
+
 _NUMERIC_TARGETS = [
     ("POST", "/v1/checkout/sessions", "create"),
     ("POST", "/v1/checkout/sessions/{open}", "update"),
     ("GET", "/v1/checkout/sessions", "list"),
     ("GET", "/v1/checkout/sessions/{open}/line_items", "list_line_items"),
     ("GET", "/v1/events", "events.list"),
+    ("POST", "/v1/prices", "prices.create"),
+    ("GET", "/v1/prices", "prices.list"),
+    ("POST", "/v1/products", "products.create"),
+    ("POST", "/v1/customers", "customers.create"),
+    ("GET", "/v1/customers", "customers.list"),
 ]
 NUMERIC_CASES = [
     (method, path, endpoint, name)
@@ -731,6 +762,9 @@ def numeric_request(case: tuple[str, str, str, str], value: str) -> tuple[str, s
         pairs.update(mode="payment", success_url="https://example.com/ok")
     if endpoint == "create" or name.startswith("line_items"):
         pairs.update(_LINE)
+    pairs.update(_RESOURCE_BASES.get(endpoint, {}))
+    if endpoint == "prices.create" and name in ("unit_amount", "unit_amount_decimal"):
+        pairs.pop("unit_amount")
     for part, companions in _COMPANIONS:
         if part in name:
             pairs.update(companions)

@@ -23,9 +23,9 @@ STOCK = {"tshirt": 5, "mug": 3}
 
 def stock_the_fake(fake: FakeCheckout) -> list[Product]:
     """The shop's catalogue, with its prices registered in the fake as in a Stripe account."""
-    tshirt = fake.prices.add(unit_amount=1500, currency="usd", product_name="T-shirt")
-    mug = fake.prices.add(unit_amount=900, currency="usd", product_name="Mug")
-    return [Product("tshirt", "T-shirt", tshirt["id"]), Product("mug", "Mug", mug["id"])]
+    fake.prices.add(unit_amount=1500, currency="usd", product_name="T-shirt", lookup_key="tshirt")
+    fake.prices.add(unit_amount=900, currency="usd", product_name="Mug", lookup_key="mug")
+    return [Product("tshirt", "T-shirt", "tshirt"), Product("mug", "Mug", "mug")]
 
 
 def open_shop(fake: FakeCheckout, stock: dict[str, int] | None = None) -> Shop:

@@ -47,11 +47,12 @@ class NotCancellable(ShopError):
 
 @dataclass(frozen=True)
 class Product:
-    """A catalogue entry: the shop's ``sku`` and the Stripe ``price`` it sells at."""
+    """A catalogue entry: the shop's ``sku`` and the ``lookup_key`` of the Stripe price it sells
+    at (the price itself is looked up through the API, so a new price can take the key over)."""
 
     sku: str
     name: str
-    price_id: str
+    lookup_key: str
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,11 @@ class Shop:
 
     # --- the customer's side ---
 
-    def checkout(self, cart: Cart) -> tuple[str, str]:
-        """Reserve the cart's stock and open a Checkout Session; returns ``(order_id, url)``."""
+    def checkout(self, cart: Cart, *, email: str | None = None) -> tuple[str, str]:
+        """Reserve the cart's stock and open a Checkout Session; returns ``(order_id, url)``.
+
+        With ``email`` the session is for that Stripe customer (created on first purchase).
+        """
         wanted: dict[str, int] = {}
         for line in cart:
             if isinstance(line, Line):
@@ -137,13 +141,16 @@ class Shop:
         if short:
             raise OutOfStock(f"not enough stock for {', '.join(sorted(short))}")
 
+        line_items = [self._line_item(line) for line in cart]
+        customer = {} if email is None else {"customer": self.customer_id(email)}
         order_id = f"order_{next(self._order_numbers):05d}"
         self._take(wanted)
         try:
             session = stripe.checkout.Session.create(
                 api_key=self._api_key,
                 mode="payment",
-                line_items=[self._line_item(line) for line in cart],
+                line_items=line_items,
+                **customer,
                 client_reference_id=order_id,
                 metadata={"order_id": order_id},
                 expires_at=int(self._now()) + RESERVATION_SECONDS,
@@ -228,13 +235,28 @@ class Shop:
         """Units of ``sku`` a new checkout can reserve."""
         return self.stock.get(sku, 0)
 
+    def price_id(self, sku: str) -> str:
+        """The Stripe price ``sku`` sells at: the active price holding its ``lookup_key``."""
+        key = self.products[sku].lookup_key
+        found = stripe.Price.list(lookup_keys=[key], active=True, api_key=self._api_key)
+        if not found.data:
+            raise ShopError(f"no active Stripe price has the lookup key {key!r}")
+        return found.data[0].id
+
+    def customer_id(self, email: str) -> str:
+        """The Stripe customer for ``email``: found by email, else created."""
+        found = stripe.Customer.list(email=email, limit=1, api_key=self._api_key)
+        if found.data:
+            return found.data[0].id
+        return stripe.Customer.create(email=email, api_key=self._api_key).id
+
     def _order_of(self, session: Any) -> Order | None:
         """The order a session was opened for; ``None`` for sessions the shop did not open."""
         return self.orders.get(session.client_reference_id or "")
 
     def _line_item(self, line: Line | CustomItem) -> SessionCreateParamsLineItem:
         if isinstance(line, Line):
-            return {"price": self.products[line.sku].price_id, "quantity": line.quantity}
+            return {"price": self.price_id(line.sku), "quantity": line.quantity}
         return {
             "price_data": {
                 "currency": self._currency,

@@ -50,8 +50,39 @@ def test_checkout_sends_catalogue_prices_and_custom_items_as_line_items(
         ("T-shirt", 2, 3000),
         ("Engraving", 1, 450),
     ]
-    assert items[0]["price"]["id"] == shop.products["tshirt"].price_id
+    assert items[0]["price"]["id"] == shop.price_id("tshirt")
     assert fake_checkout.sessions.retrieve(session_id)["amount_total"] == 3450
+
+
+def test_checkout_with_an_email_creates_the_customer_once_and_names_it_on_the_session(
+    fake_checkout: FakeCheckout, shop: Shop
+) -> None:
+    first, _ = shop.checkout([Line("mug")], email="ada@example.com")
+    second, _ = shop.checkout([Line("mug")], email="ada@example.com")
+
+    customers = fake_checkout.customers.list(email="ada@example.com")["data"]
+    assert len(customers) == 1
+    for order_id in (first, second):
+        session = fake_checkout.sessions.retrieve(shop.orders[order_id].session_id)
+        assert session["customer"] == customers[0]["id"]
+        assert session["customer_details"]["email"] == "ada@example.com"
+
+
+def test_a_new_price_taking_over_the_lookup_key_is_what_the_shop_sells_at(
+    fake_checkout: FakeCheckout, shop: Shop
+) -> None:
+    new = fake_checkout.prices.create(
+        unit_amount=1700,
+        currency="usd",
+        product_data={"name": "T-shirt"},
+        lookup_key="tshirt",
+        transfer_lookup_key=True,
+    )
+    order_id, _ = shop.checkout([Line("tshirt")])
+
+    session = fake_checkout.sessions.retrieve(shop.orders[order_id].session_id)
+    assert session["amount_total"] == 1700
+    assert shop.price_id("tshirt") == new["id"]
 
 
 @pytest.mark.fake_checkout(clock=ManualClock(START))
@@ -316,7 +347,7 @@ def test_webhook_for_a_session_the_shop_did_not_open_is_acknowledged(
     shop.checkout([Line("mug")])
     other = fake_checkout.sessions.create(
         mode="payment",
-        line_items=[{"price": shop.products["mug"].price_id, "quantity": 1}],
+        line_items=[{"price": shop.price_id("mug"), "quantity": 1}],
         success_url="https://elsewhere.example/ok",
     )
 

@@ -503,6 +503,15 @@ def price_needs_amount(prefix: str) -> StripeError:
     )
 
 
+def price_inactive(param: str) -> StripeError:
+    """A Checkout line item naming an archived price (wording seen in Stripe responses)."""
+    return InvalidRequestError(
+        "The price specified is inactive. This field only accepts active prices.",
+        param=param,
+        after_validation=True,
+    )
+
+
 def not_emulated_parameter(name: str) -> StripeError:
     """Divergence: a parameter Stripe accepts whose effect fakecheckout does not model."""
     return InvalidRequestError(

@@ -889,8 +889,11 @@ class _AccountCatalog:
         self._account = account
 
     def price(self, price_id: str, *, param: str) -> dict[str, Any]:
-        found: dict[str, Any] = copy_json(self._account.prices.find(price_id, param=param))
-        return found
+        found: dict[str, Any] = self._account.prices.find(price_id, param=param)
+        if not found["active"]:
+            raise errors.price_inactive(param)
+        copied: dict[str, Any] = copy_json(found)
+        return copied
 
     def customer(self, customer_id: str, *, param: str) -> dict[str, Any]:
         found: dict[str, Any] = self._account.customers.find(customer_id, param=param)

@@ -159,6 +159,10 @@ class Backend:
     def track(self, session: Any) -> None:
         """Remember a session (object or id) this test created, so ``close`` can expire it."""
 
+    def track_object(self, resource: str, obj: Any) -> None:
+        """Remember a customer, product or price this test created, so ``close`` can delete or
+        archive it."""
+
     def forget_unhandled(self) -> None:
         """A test that reached an unknown route on purpose keeps the strict fake quiet."""
 
@@ -221,6 +225,7 @@ class RealBackend(Backend):
         self._sessions: list[str] = []
         self._prices: list[str] = []
         self._customers: list[str] = []
+        self._products: list[str] = []
 
     def make_price(
         self, unit_amount: int, currency: str = "usd", recurring: dict[str, Any] | None = None
@@ -246,6 +251,12 @@ class RealBackend(Backend):
     def track(self, session: Any) -> None:
         self._sessions.append(session if isinstance(session, str) else str(session["id"]))
 
+    def track_object(self, resource: str, obj: Any) -> None:
+        object_id = str(obj["id"])
+        {"customers": self._customers, "prices": self._prices, "products": self._products}[
+            resource
+        ].append(object_id)
+
     def close(self) -> None:
         for session_id in self._sessions:
             with contextlib.suppress(stripe.InvalidRequestError):  # expired or completed already
@@ -253,7 +264,11 @@ class RealBackend(Backend):
         for customer_id in self._customers:
             self.client.v1.customers.delete(customer_id)
         for price_id in self._prices:
-            self.client.v1.prices.update(price_id, params={"active": False})
+            with contextlib.suppress(stripe.InvalidRequestError):  # a product's default price
+                self.client.v1.prices.update(price_id, params={"active": False})
+        for product_id in self._products:
+            with contextlib.suppress(stripe.InvalidRequestError):  # deleted by the test already
+                self.client.v1.products.update(product_id, params={"active": False})
 
 
 # --- SDK styles ---------------------------------------------------------------------------------
@@ -301,6 +316,10 @@ class SdkStyle:
     ) -> Any:
         raise NotImplementedError
 
+    def resource(self, name: str) -> ResourceCalls:
+        """``customers``, ``products`` or ``prices`` in this style."""
+        raise NotImplementedError
+
 
 class GlobalStyle(SdkStyle):
     """``stripe.api_key = key; stripe.checkout.Session.create(...)``; globals restored on exit."""
@@ -338,6 +357,9 @@ class GlobalStyle(SdkStyle):
     ) -> Any:
         return stripe.checkout.Session.list_line_items(session_id, **(params or {}), **options)
 
+    def resource(self, name: str) -> ResourceCalls:
+        return GlobalResource(self.backend, name)
+
 
 class ClientStyle(SdkStyle):
     """``stripe.StripeClient(key).v1.checkout.sessions.create(params={...}, options={...})``."""
@@ -372,6 +394,85 @@ class ClientStyle(SdkStyle):
         self, session_id: str, params: dict[str, Any] | None = None, **options: Any
     ) -> Any:
         return self.sessions.line_items.list(session_id, params=params, options=options)  # type: ignore[arg-type]
+
+    def resource(self, name: str) -> ResourceCalls:
+        return ClientResource(self.backend, name, getattr(self.client.v1, name))
+
+
+class ResourceCalls:
+    """One resource's endpoints (``customers``, ``products``, ``prices``) in one SDK style."""
+
+    def __init__(self, backend: Backend, name: str) -> None:
+        self.backend = backend
+        self.name = name
+
+    def create(self, **params: Any) -> Any:
+        created = self._create(params)
+        self.backend.track_object(self.name, created)
+        return created
+
+    def _create(self, params: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def retrieve(self, object_id: str, **params: Any) -> Any:
+        raise NotImplementedError
+
+    def update(self, object_id: str, **params: Any) -> Any:
+        raise NotImplementedError
+
+    def delete(self, object_id: str) -> Any:
+        raise NotImplementedError
+
+    def list(self, **params: Any) -> Any:
+        raise NotImplementedError
+
+
+class GlobalResource(ResourceCalls):
+    """``stripe.Customer.create(...)``, ``.retrieve``, ``.modify``, ``.delete``, ``.list``."""
+
+    CLASSES = {"customers": stripe.Customer, "products": stripe.Product, "prices": stripe.Price}
+
+    def __init__(self, backend: Backend, name: str) -> None:
+        super().__init__(backend, name)
+        self.cls: Any = self.CLASSES[name]
+
+    def _create(self, params: dict[str, Any]) -> Any:
+        return self.cls.create(**params)
+
+    def retrieve(self, object_id: str, **params: Any) -> Any:
+        return self.cls.retrieve(object_id, **params)
+
+    def update(self, object_id: str, **params: Any) -> Any:
+        return self.cls.modify(object_id, **params)
+
+    def delete(self, object_id: str) -> Any:
+        return self.cls.delete(object_id)
+
+    def list(self, **params: Any) -> Any:
+        return self.cls.list(**params)
+
+
+class ClientResource(ResourceCalls):
+    """``client.v1.customers.create(params={...})`` and the rest."""
+
+    def __init__(self, backend: Backend, name: str, service: Any) -> None:
+        super().__init__(backend, name)
+        self.service = service
+
+    def _create(self, params: dict[str, Any]) -> Any:
+        return self.service.create(params=params)
+
+    def retrieve(self, object_id: str, **params: Any) -> Any:
+        return self.service.retrieve(object_id, params=params)
+
+    def update(self, object_id: str, **params: Any) -> Any:
+        return self.service.update(object_id, params=params)
+
+    def delete(self, object_id: str) -> Any:
+        return self.service.delete(object_id)
+
+    def list(self, **params: Any) -> Any:
+        return self.service.list(params=params)
 
 
 def client_style_available() -> bool:
