@@ -226,6 +226,7 @@ class RealBackend(Backend):
         self._prices: list[str] = []
         self._customers: list[str] = []
         self._products: list[str] = []
+        self._others: list[tuple[str, str]] = []
 
     def make_price(
         self, unit_amount: int, currency: str = "usd", recurring: dict[str, Any] | None = None
@@ -253,9 +254,11 @@ class RealBackend(Backend):
 
     def track_object(self, resource: str, obj: Any) -> None:
         object_id = str(obj["id"])
-        {"customers": self._customers, "prices": self._prices, "products": self._products}[
-            resource
-        ].append(object_id)
+        tracked = {"customers": self._customers, "prices": self._prices, "products": self._products}
+        if resource in tracked:
+            tracked[resource].append(object_id)
+        else:
+            self._others.append((resource, object_id))
 
     def close(self) -> None:
         for session_id in self._sessions:
@@ -269,6 +272,13 @@ class RealBackend(Backend):
         for product_id in self._products:
             with contextlib.suppress(stripe.InvalidRequestError):  # deleted by the test already
                 self.client.v1.products.update(product_id, params={"active": False})
+        for resource, object_id in self._others:  # coupons are deleted, the rest archived
+            service = getattr(self.client.v1, resource)
+            with contextlib.suppress(stripe.InvalidRequestError):
+                if resource == "coupons":
+                    service.delete(object_id)
+                else:
+                    service.update(object_id, params={"active": False})
 
 
 # --- SDK styles ---------------------------------------------------------------------------------
@@ -430,7 +440,15 @@ class ResourceCalls:
 class GlobalResource(ResourceCalls):
     """``stripe.Customer.create(...)``, ``.retrieve``, ``.modify``, ``.delete``, ``.list``."""
 
-    CLASSES = {"customers": stripe.Customer, "products": stripe.Product, "prices": stripe.Price}
+    CLASSES = {
+        "customers": stripe.Customer,
+        "products": stripe.Product,
+        "prices": stripe.Price,
+        "coupons": stripe.Coupon,
+        "promotion_codes": stripe.PromotionCode,
+        "shipping_rates": stripe.ShippingRate,
+        "tax_rates": stripe.TaxRate,
+    }
 
     def __init__(self, backend: Backend, name: str) -> None:
         super().__init__(backend, name)
