@@ -43,12 +43,11 @@ class Expander:
         self._virtual = virtual or {}
 
     def expand(self, obj: dict[str, Any], object_name: str, paths: Sequence[str]) -> None:
-        """Expand ``paths`` in ``obj`` (a fresh top-level dict) in place; a bad path raises."""
+        """Expand ``paths`` in ``obj`` (a fresh top-level dict) in place; a bad path raises,
+        also where a value on its way is null."""
+        self.check(object_name, paths)
         for path in paths:
-            parts = path.split(".")
-            if len(parts) > MAX_DEPTH:
-                raise errors.expand_too_deep(path, MAX_DEPTH)
-            self._expand(obj, object_name, parts, path)
+            self._expand(obj, object_name, path.split("."), path)
 
     def check(self, object_name: str, paths: Sequence[str]) -> None:
         """Raise what :meth:`expand` would raise for a path that is wrong whatever the values."""
@@ -67,8 +66,8 @@ class Expander:
                 if target is None:
                     raise errors.cannot_expand(path)
                 name = target
-            if name.startswith("list:") and parts[-1] == "data":
-                raise errors.cannot_expand(path)
+            if (object_name.startswith("list:") and len(parts) == 1) or parts[-1] == "data":
+                raise errors.cannot_expand(path)  # ``data`` itself is no expandable field
 
     def _expand(self, obj: dict[str, Any], name: str, parts: list[str], path: str) -> None:
         head, rest = parts[0], parts[1:]
@@ -87,19 +86,16 @@ class Expander:
         if build is not None and not isinstance(obj.get(head), dict):
             obj[head] = build(obj)
         value = obj.get(head)
+        if value is None:
+            return  # null stays null, whatever the rest of the path
         if isinstance(value, str):
             resolve = self._resolvers.get(target)
             found = resolve(value) if resolve is not None else None
             if found is None:
                 raise errors.expand_not_emulated(path)
             value = found
-        elif isinstance(value, dict):
-            value = dict(value)
         else:
-            if rest and value is None:
-                return
-            if value is None:
-                return
+            value = dict(value)  # expanded already (a line item's price): copy before writing
         obj[head] = value
         if rest:
             self._expand(value, target, rest, path)

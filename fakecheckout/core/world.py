@@ -39,7 +39,8 @@ class Account:
         self.event_store = EventStore()
         self._apis: dict[str, ResourceAPI] = {}
         for resource in world.resources:
-            self._apis[resource.name] = resource.api(world, self)
+            self._apis[resource.name] = api = resource.api(world, self)
+            setattr(self, resource.name, api)  # a plain attribute: the hot path skips __getattr__
         self._expander: Expander | None = None
 
     @property
@@ -100,6 +101,8 @@ class World:
         self.account_id: str = self.ids.new("acct_", 16)
         """The platform's own account id: ``Stripe-Account: <account_id>`` addresses it."""
         self._platform = self._account(None)
+        for resource in self.resources:
+            setattr(self, resource.name, self._platform.api(resource.name))
 
     def __getattr__(self, name: str) -> Any:
         """The platform's direct APIs: ``world.sessions``, ``world.customers``, …"""

@@ -263,6 +263,10 @@ class PricesAPI(ObjectAPI):
                 raise errors.not_emulated_parameter(name)
         if "product" in checked:
             self._account.products.find(checked["product"], param="product")
+        else:
+            self._account.products.check_new_id(
+                checked["product_data"].get("id"), "product_data[id]"
+            )
         key = checked.get("lookup_key")
         moved = self._claim_lookup_key(key, checked.get("transfer_lookup_key", False))
         self._account.expander.check(self.OBJECT, expand)

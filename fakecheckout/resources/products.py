@@ -61,8 +61,7 @@ class ProductsAPI(ObjectAPI):
             checked = validate("products.create", params)
             expand = checked.pop("expand", [])
             product_id = checked.pop("id", None)
-            if product_id is not None and product_id in self._store.by_id:
-                raise errors.already_exists("product", product_id, param="id")
+            self.check_new_id(product_id, "id")
             fields = product_object(
                 product_id=product_id or self._world.ids.new("prod_", 14),
                 created=now,
@@ -140,6 +139,11 @@ class ProductsAPI(ObjectAPI):
             return self._list(checked, wanted, matches=None if plain else matches)
 
     # --- for prices and Checkout (the lock is held) ---
+
+    def check_new_id(self, product_id: str | None, param: str) -> None:
+        """Refuse a chosen product id that this account holds already (deleted ones too)."""
+        if product_id is not None and product_id in self._store.by_id:
+            raise errors.already_exists("product", product_id, param=param)
 
     def name_of(self, product_id: str) -> str:
         """The name of a product (``""`` for one this account does not hold)."""

@@ -148,3 +148,27 @@ def test_webhooks_carry_resource_events(world: World) -> None:
     customer = world.customers.create()
     world.customers.delete(customer["id"])
     assert delivered == ["customer.created", "customer.deleted"]
+
+
+def test_a_wrong_path_through_a_null_field_cannot_be_expanded(world: World) -> None:
+    session = world.sessions.create(**payment_params())
+    with pytest.raises(InvalidRequestError) as caught:
+        world.sessions.retrieve(session["id"], expand=["customer.nonsense"])
+    assert caught.value.message == "This property cannot be expanded (customer.nonsense)."
+
+
+def test_data_itself_cannot_be_expanded_even_on_an_empty_list(world: World) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        world.customers.list(expand=["data"])
+    assert caught.value.message == "This property cannot be expanded (data)."
+
+
+def test_a_chosen_product_id_in_use_is_refused_and_nothing_is_stored(world: World) -> None:
+    world.products.create(id="prod_mine", name="First")
+    with pytest.raises(InvalidRequestError) as caught:
+        world.prices.create(
+            unit_amount=1, currency="usd", product_data={"id": "prod_mine", "name": "Second"}
+        )
+    assert caught.value.param == "product_data[id]"
+    assert world.products.retrieve("prod_mine")["name"] == "First"
+    assert world.prices.list()["data"] == []
