@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import errors
 from .pagination import CreatedRange, PageRequest, envelope
+from .params import METADATA_MAX_KEYS
 from .resource import ResourceAPI
 from .store import Record, Store
 
@@ -31,8 +32,6 @@ def copy_json(value: Any) -> Any:
 def merge_metadata(current: dict[str, str] | None, given: Any, *, param: str) -> dict[str, str]:
     """Stripe's metadata update: keys merge, ``""`` unsets a key, ``metadata=""`` unsets all; the
     merged result keeps Stripe's limit of 50 keys."""
-    from .params import METADATA_MAX_KEYS
-
     if given == "":
         return {}
     merged = dict(current or {})

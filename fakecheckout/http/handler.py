@@ -73,6 +73,8 @@ class World(Protocol):
     @property
     def clock(self) -> Clock: ...
     @property
+    def account_id(self) -> str: ...
+    @property
     def unhandled(self) -> list[tuple[str, str]]: ...
     @property
     def idempotency(self) -> IdempotencyStore: ...
@@ -137,6 +139,8 @@ class _Request:
             account = self.headers.get("stripe-account", "")
             if account and not _ACCOUNT.fullmatch(account):
                 raise errors.account_invalid(api_key, account)
+            if account == self.world.account_id:
+                account = ""  # the platform addressing itself: as if the header were absent
             params = forms.decode(self._form())
             namespace = self.world.account(account) if account else self.world
             if not self.idempotency_key:

@@ -72,3 +72,23 @@ def test_pagination_walks_every_object_of_each_resource_once(
     walked = _walk(api, limit)
     assert walked == list(reversed(made))
     assert _walk_back(api, limit, walked) == walked
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    archived=st.lists(st.booleans(), min_size=1, max_size=20),
+    limit=st.integers(1, 5),
+)
+def test_a_filtered_walk_visits_exactly_the_matching_objects(
+    archived: list[bool], limit: int
+) -> None:
+    world = World(clock=ManualClock(1_700_000_000))
+    product = world.products.create(name="P")["id"]
+    active = []
+    for n, gone in enumerate(archived):
+        price = world.prices.create(product=product, unit_amount=n, currency="usd")["id"]
+        if gone:
+            world.prices.update(price, active=False)
+        else:
+            active.append(price)
+    assert _walk(world.prices, limit, active=True, product=product) == list(reversed(active))

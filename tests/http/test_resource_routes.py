@@ -71,3 +71,15 @@ def test_an_unknown_parameter_of_a_customer_create_is_400_parameter_unknown() ->
     assert error["error"]["code"] == "parameter_unknown"
     assert error["error"]["param"] == "colour"
     assert fake.customers.list()["data"] == []
+
+
+def test_an_idempotency_key_is_shared_by_the_platform_with_and_without_its_own_id() -> None:
+    fake = FakeCheckout(clock=ManualClock(1_800_000_000))
+    key = {"Idempotency-Key": "once"}
+    _, _, first = call(fake, "POST", "/v1/customers", b"name=A", **key)
+    _, headers, again = call(
+        fake, "POST", "/v1/customers", b"name=A", **key, **{"Stripe-Account": fake.account_id}
+    )
+    assert again == first
+    assert headers["Idempotent-Replayed"] == "true"
+    assert len(fake.customers.list()["data"]) == 1
