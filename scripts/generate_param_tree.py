@@ -6,7 +6,8 @@ Usage (from the project root, with the test extras installed)::
     python scripts/generate_param_tree.py --check  # exit 1 if it is out of date
 
 Every TypedDict reachable from the params classes of the emulated endpoints (the six Checkout
-Session ones, ``/v1/events``, customers, products, prices, webhook endpoints and the account) becomes one ``Object``
+Session ones, ``/v1/events``, customers, products, prices, coupons, promotion codes, shipping
+rates, tax rates, webhook endpoints and the account) becomes one ``Object``
 constant, named as the SDK names the class, children before parents. Types map as follows:
 ``str``/``int``/``bool``/``Decimal``/``float`` to scalars; ``Literal[...]`` (with or without the
 SDK's forward-compatible trailing ``str``) to ``Enum``; ``Literal[""] | X`` to ``X`` on an
@@ -67,6 +68,23 @@ ENDPOINTS = {
     "webhook_endpoints.update": params.WebhookEndpointUpdateParams,
     "webhook_endpoints.delete": params.WebhookEndpointDeleteParams,
     "webhook_endpoints.list": params.WebhookEndpointListParams,
+    "coupons.create": params.CouponCreateParams,
+    "coupons.retrieve": params.CouponRetrieveParams,
+    "coupons.update": params.CouponUpdateParams,
+    "coupons.delete": params.CouponDeleteParams,
+    "coupons.list": params.CouponListParams,
+    "promotion_codes.create": params.PromotionCodeCreateParams,
+    "promotion_codes.retrieve": params.PromotionCodeRetrieveParams,
+    "promotion_codes.update": params.PromotionCodeUpdateParams,
+    "promotion_codes.list": params.PromotionCodeListParams,
+    "shipping_rates.create": params.ShippingRateCreateParams,
+    "shipping_rates.retrieve": params.ShippingRateRetrieveParams,
+    "shipping_rates.update": params.ShippingRateUpdateParams,
+    "shipping_rates.list": params.ShippingRateListParams,
+    "tax_rates.create": params.TaxRateCreateParams,
+    "tax_rates.retrieve": params.TaxRateRetrieveParams,
+    "tax_rates.update": params.TaxRateUpdateParams,
+    "tax_rates.list": params.TaxRateListParams,
     # ``GET /v1/account`` is the SDK's ``retrieve_current`` (``/v1/accounts/{id}`` is ``retrieve``).
     "account.retrieve": params.AccountRetrieveCurrentParams,
 }

@@ -724,6 +724,13 @@ _RESOURCE_BASES = {
         "recurring[interval]": "month",
     },
     "products.create": {"name": "P", "default_price_data[currency]": "usd"},
+    "coupons.create": {"percent_off": "10", "duration": "repeating", "duration_in_months": "3"},
+    "tax_rates.create": {"display_name": "T", "inclusive": "false", "percentage": "8.25"},
+    "shipping_rates.create": {
+        "display_name": "S",
+        "fixed_amount[amount]": "500",
+        "fixed_amount[currency]": "usd",
+    },
 }
 """What a create of these resources needs besides the numeric parameter under test."""
 
@@ -738,6 +745,9 @@ _NUMERIC_TARGETS = [
     ("POST", "/v1/products", "products.create"),
     ("POST", "/v1/customers", "customers.create"),
     ("GET", "/v1/customers", "customers.list"),
+    ("POST", "/v1/coupons", "coupons.create"),
+    ("POST", "/v1/tax_rates", "tax_rates.create"),
+    ("POST", "/v1/shipping_rates", "shipping_rates.create"),
 ]
 NUMERIC_CASES = [
     (method, path, endpoint, name)

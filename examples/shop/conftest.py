@@ -28,13 +28,32 @@ def stock_the_fake(fake: FakeCheckout) -> list[Product]:
     return [Product("tshirt", "T-shirt", "tshirt"), Product("mug", "Mug", "mug")]
 
 
-def open_shop(fake: FakeCheckout, stock: dict[str, int] | None = None) -> Shop:
-    """A shop selling the fake's catalogue, keyed to the fake and reading the fake's clock."""
+def offer_discounts_and_shipping(fake: FakeCheckout) -> str:
+    """The shop's promotion code ``WELCOME10`` (10 % off, first purchase only) and its shipping
+    rate (a flat $4.99), created in the fake as in a Stripe account; returns the rate's id."""
+    coupon = fake.coupons.create(percent_off=10, duration="once", name="Welcome")
+    fake.promotion_codes.create(
+        promotion={"type": "coupon", "coupon": coupon["id"]},
+        code="WELCOME10",
+        restrictions={"first_time_transaction": True},
+    )
+    rate = fake.shipping_rates.create(
+        display_name="Standard shipping", fixed_amount={"amount": 499, "currency": "usd"}
+    )
+    return str(rate["id"])
+
+
+def open_shop(
+    fake: FakeCheckout, stock: dict[str, int] | None = None, *, ships: bool = False
+) -> Shop:
+    """A shop selling the fake's catalogue, keyed to the fake and reading the fake's clock;
+    ``ships``: it also offers its promotion code and ships at its shipping rate."""
     return Shop(
         stock_the_fake(fake),
         STOCK if stock is None else stock,
         api_key="sk_test_shop",
         webhook_secret=fake.webhooks.secret,
+        shipping_rate=offer_discounts_and_shipping(fake) if ships else None,
         now=fake.clock.now,
     )
 

@@ -41,6 +41,10 @@ class OutOfStock(ShopError):
     """The cart asks for more units than are on the shelf."""
 
 
+class UnknownPromotionCode(ShopError):
+    """The code the customer typed is not an active promotion code."""
+
+
 class NotCancellable(ShopError):
     """The customer already paid (or started a payment that is settling)."""
 
@@ -96,6 +100,8 @@ class Shop:
 
     ``now`` tells the shop the time (Unix seconds), ``time.time()`` by default; a test may pass
     the fake's ``clock.now`` so that ``expires_at`` agrees with the fake's clock.
+    ``shipping_rate`` is the id of the Stripe shipping rate every order is shipped at (none: the
+    shop sells nothing that ships).
     """
 
     def __init__(
@@ -108,6 +114,7 @@ class Shop:
         success_url: str = "https://shop.example/thanks?session_id={CHECKOUT_SESSION_ID}",
         cancel_url: str = "https://shop.example/cart",
         currency: str = "usd",
+        shipping_rate: str | None = None,
         now: Callable[[], float] | None = None,
     ) -> None:
         self.products = {product.sku: product for product in catalogue}
@@ -121,15 +128,20 @@ class Shop:
         self._success_url = success_url
         self._cancel_url = cancel_url
         self._currency = currency
+        self._shipping_rate = shipping_rate
         self._now = now if now is not None else _system_now
         self._order_numbers = itertools.count(1)
 
     # --- the customer's side ---
 
-    def checkout(self, cart: Cart, *, email: str | None = None) -> tuple[str, str]:
+    def checkout(
+        self, cart: Cart, *, email: str | None = None, promotion_code: str | None = None
+    ) -> tuple[str, str]:
         """Reserve the cart's stock and open a Checkout Session; returns ``(order_id, url)``.
 
         With ``email`` the session is for that Stripe customer (created on first purchase).
+        ``promotion_code`` is the code the customer typed (``WELCOME10``): Stripe applies its
+        coupon and checks its restrictions; an unknown code raises ``UnknownPromotionCode``.
         """
         wanted: dict[str, int] = {}
         for line in cart:
@@ -142,7 +154,11 @@ class Shop:
             raise OutOfStock(f"not enough stock for {', '.join(sorted(short))}")
 
         line_items = [self._line_item(line) for line in cart]
-        customer = {} if email is None else {"customer": self.customer_id(email)}
+        options: dict[str, Any] = {} if email is None else {"customer": self.customer_id(email)}
+        if promotion_code is not None:
+            options["discounts"] = [{"promotion_code": self.promotion_code_id(promotion_code)}]
+        if self._shipping_rate is not None:
+            options["shipping_options"] = [{"shipping_rate": self._shipping_rate}]
         order_id = f"order_{next(self._order_numbers):05d}"
         self._take(wanted)
         try:
@@ -150,7 +166,7 @@ class Shop:
                 api_key=self._api_key,
                 mode="payment",
                 line_items=line_items,
-                **customer,
+                **options,
                 client_reference_id=order_id,
                 metadata={"order_id": order_id},
                 expires_at=int(self._now()) + RESERVATION_SECONDS,
@@ -249,6 +265,13 @@ class Shop:
         if found.data:
             return found.data[0].id
         return stripe.Customer.create(email=email, api_key=self._api_key).id
+
+    def promotion_code_id(self, code: str) -> str:
+        """The active promotion code the customer typed (Stripe compares codes ignoring case)."""
+        found = stripe.PromotionCode.list(code=code, active=True, limit=1, api_key=self._api_key)
+        if not found.data:
+            raise UnknownPromotionCode(code)
+        return found.data[0].id
 
     def _order_of(self, session: Any) -> Order | None:
         """The order a session was opened for; ``None`` for sessions the shop did not open."""

@@ -19,7 +19,15 @@ from hypothesis import strategies as st
 from fakecheckout import FakeCheckout, ManualClock
 
 from .conftest import START, STOCK, open_shop
-from .shop import RESERVATION_SECONDS, CustomItem, Line, NotCancellable, OutOfStock, Shop
+from .shop import (
+    RESERVATION_SECONDS,
+    CustomItem,
+    Line,
+    NotCancellable,
+    OutOfStock,
+    Shop,
+    UnknownPromotionCode,
+)
 
 Tamper = Callable[[bytes, str], tuple[bytes, str]]
 """Turns a genuine ``(payload, signature)`` delivery into a bad one."""
@@ -365,3 +373,62 @@ def test_shop_uses_its_own_api_key_not_the_global_one(
     shop.checkout([Line("mug")])
 
     assert len(fake_checkout.sessions.list()["data"]) == 1
+
+
+# --- promotion code and shipping ---
+
+
+@pytest.fixture
+def shipping_shop(fake_checkout: FakeCheckout, monkeypatch: pytest.MonkeyPatch) -> Shop:
+    """A shop that ships at a flat $4.99 and offers the promotion code ``WELCOME10``."""
+    monkeypatch.setattr(stripe, "api_key", None)
+    return open_shop(fake_checkout, ships=True)
+
+
+def test_an_order_pays_its_shipping_on_top(
+    fake_checkout: FakeCheckout, shipping_shop: Shop
+) -> None:
+    order_id, _ = shipping_shop.checkout([Line("tshirt", 2), Line("mug")])
+
+    session = fake_checkout.sessions.retrieve(shipping_shop.orders[order_id].session_id)
+    assert session["amount_subtotal"] == 2 * 1500 + 900
+    assert session["total_details"] == {
+        "amount_discount": 0,
+        "amount_shipping": 499,
+        "amount_tax": 0,
+    }
+    assert session["amount_total"] == 3900 + 499
+
+
+def test_the_welcome_code_takes_ten_percent_off_the_goods_not_the_shipping(
+    fake_checkout: FakeCheckout, shipping_shop: Shop
+) -> None:
+    order_id, _ = shipping_shop.checkout(
+        [Line("tshirt", 2), Line("mug")], promotion_code="welcome10"
+    )
+
+    session = fake_checkout.sessions.retrieve(shipping_shop.orders[order_id].session_id)
+    assert session["total_details"]["amount_discount"] == 390
+    assert session["amount_total"] == 3900 - 390 + 499
+    items = fake_checkout.sessions.list_line_items(session["id"])["data"]
+    assert [item["amount_discount"] for item in items] == [300, 90]
+
+
+def test_an_unknown_promotion_code_is_refused_and_holds_no_stock(shipping_shop: Shop) -> None:
+    with pytest.raises(UnknownPromotionCode):
+        shipping_shop.checkout([Line("mug")], promotion_code="NOSUCHCODE")
+    assert shipping_shop.available("mug") == STOCK["mug"]
+
+
+def test_the_welcome_code_is_for_a_first_purchase_only(
+    fake_checkout: FakeCheckout, shipping_shop: Shop
+) -> None:
+    first, _ = shipping_shop.checkout(
+        [Line("mug")], email="ada@example.com", promotion_code="WELCOME10"
+    )
+    fake_checkout.sessions.complete(shipping_shop.orders[first].session_id)
+
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        shipping_shop.checkout([Line("mug")], email="ada@example.com", promotion_code="WELCOME10")
+    assert refused.value.param == "discounts[0][promotion_code]"
+    assert shipping_shop.available("mug") == STOCK["mug"] - 1  # the refused order holds nothing

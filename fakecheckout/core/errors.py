@@ -314,12 +314,14 @@ def line_item_twice(index: int, item_id: str) -> StripeError:
     )
 
 
-def shipping_currency_mismatch(index: int, expected: str, got: str) -> StripeError:
+def shipping_currency_mismatch(
+    index: int, expected: str, got: str, *, param: str | None = None
+) -> StripeError:
     """A shipping rate in another currency than the session's. Unverified wording."""
     return InvalidRequestError(
         f"The shipping rate's currency `{got}` must match the Checkout Session's currency "
         f"`{expected}`.",
-        param=f"shipping_options[{index}][shipping_rate_data][fixed_amount][currency]",
+        param=param or f"shipping_options[{index}][shipping_rate_data][fixed_amount][currency]",
     )
 
 
@@ -908,4 +910,86 @@ def search_invalid_page(page: str) -> StripeError:
         f"Invalid page: '{page}'. Pass the next_page value of a previous response to the same "
         "search query.",
         param="page",
+    )
+
+
+# --- coupons, promotion codes, shipping rates, tax rates and the amounts (issue 12) ---
+
+
+def coupon_needs_discount() -> StripeError:
+    """A coupon with neither ``percent_off`` nor ``amount_off``. Unverified wording."""
+    return InvalidRequestError(
+        "You must specify either `percent_off` or `amount_off`.", param="percent_off"
+    )
+
+
+def coupon_not_valid(coupon_id: str, *, param: str) -> StripeError:
+    """A coupon past ``redeem_by`` or out of redemptions (``valid: false``). Unverified wording;
+    ``coupon_expired`` is Stripe's documented code (https://docs.stripe.com/error-codes)."""
+    return InvalidRequestError(
+        f"This coupon is no longer valid: '{coupon_id}'.", param=param, code="coupon_expired"
+    )
+
+
+def coupon_currency_mismatch(coupon_id: str, currency: str, *, param: str) -> StripeError:
+    """An ``amount_off`` coupon with no amount in the session's currency. Unverified wording."""
+    return InvalidRequestError(
+        f"The coupon '{coupon_id}' has no amount in the Checkout Session's currency `{currency}`.",
+        param=param,
+    )
+
+
+def promotion_code_not_redeemable(code: str, reason: str, *, param: str) -> StripeError:
+    """An inactive, expired or used-up promotion code. Unverified wording."""
+    return InvalidRequestError(
+        f"The promotion code `{code}` cannot be redeemed: it is {reason}.", param=param
+    )
+
+
+def promotion_code_first_time_only(*, param: str) -> StripeError:
+    """A ``first_time_transaction`` code for a customer who has paid before. Unverified wording."""
+    return InvalidRequestError(
+        "This promotion code cannot be redeemed because the associated customer has prior "
+        "transactions.",
+        param=param,
+    )
+
+
+def promotion_code_other_customer(*, param: str) -> StripeError:
+    """A code restricted to a customer, used without that customer. Unverified wording."""
+    return InvalidRequestError(
+        "This promotion code cannot be redeemed by this customer.", param=param
+    )
+
+
+def promotion_code_minimum(minimum: int, currency: str, *, param: str) -> StripeError:
+    """``restrictions[minimum_amount]`` not reached by the subtotal. Unverified wording."""
+    return InvalidRequestError(
+        f"This promotion code requires a minimum amount of {minimum} {currency} "
+        "(in the currency's smallest unit).",
+        param=param,
+    )
+
+
+def promotion_code_in_use(code: str) -> StripeError:
+    """``code`` already held by an active promotion code (case-insensitive). Unverified wording."""
+    return InvalidRequestError(
+        f"An active promotion code with `code: {code}` already exists.", param="code"
+    )
+
+
+def inactive_object(object_name: str, object_id: str, *, param: str) -> StripeError:
+    """An archived (``active: false``) shipping rate or tax rate used by a session.
+    Unverified wording."""
+    return InvalidRequestError(
+        f"The {object_name} '{object_id}' is not active and cannot be used.", param=param
+    )
+
+
+def manual_tax_with_automatic_tax(param: str) -> StripeError:
+    """Tax rates on a line item together with ``automatic_tax[enabled]=true``.
+    Unverified wording; the rule is in the ``line_items[tax_rates]`` docs."""
+    return InvalidRequestError(
+        "You cannot set tax rates on line items when `automatic_tax[enabled]` is true.",
+        param=param,
     )

@@ -94,8 +94,9 @@ class Expander:
             if found is None:
                 raise errors.expand_not_emulated(path)
             value = found
-        else:
+        elif isinstance(value, dict):
             value = dict(value)  # expanded already (a line item's price): copy before writing
+        # else: a list a virtual field built (a line item's ``discounts``), fresh already
         obj[head] = value
         if rest:
             self._expand(value, target, rest, path)

@@ -89,7 +89,7 @@ class ObjectAPI(ResourceAPI):
 
     # --- for other resources (the lock is held) ---
 
-    def find(self, object_id: str, *, param: str) -> dict[str, Any]:
+    def _find(self, object_id: str, *, param: str) -> dict[str, Any]:
         """The stored object named in another request's ``param``; 400 when none (or deleted)."""
         given: object = object_id
         record = self._store.by_id.get(object_id) if isinstance(given, str) else None

@@ -3466,6 +3466,396 @@ WebhookEndpointListParams = Object(
     }
 )
 
+CouponCreateParamsAppliesTo = Object(
+    {
+        "products": Field(Array(STRING)),
+    }
+)
+
+CouponCreateParamsCurrencyOptions = Object(
+    {
+        "amount_off": Field(INTEGER, required=True),
+    }
+)
+
+CouponCreateParams = Object(
+    {
+        "amount_off": Field(INTEGER),
+        "applies_to": Field(CouponCreateParamsAppliesTo),
+        "currency": Field(CURRENCY),
+        "currency_options": Field(Map(CouponCreateParamsCurrencyOptions, kind="currency")),
+        "duration": Field(Enum(("forever", "once", "repeating"))),
+        "duration_in_months": Field(INTEGER),
+        "expand": Field(Array(STRING)),
+        "id": Field(STRING),
+        "max_redemptions": Field(INTEGER),
+        "metadata": Field(Map(STRING, kind="metadata"), emptyable=True),
+        "name": Field(STRING),
+        "percent_off": Field(NUMBER),
+        "redeem_by": Field(INTEGER),
+    }
+)
+
+CouponRetrieveParams = Object(
+    {
+        "expand": Field(Array(STRING)),
+    }
+)
+
+CouponUpdateParamsCurrencyOptions = Object(
+    {
+        "amount_off": Field(INTEGER, required=True),
+    }
+)
+
+CouponUpdateParams = Object(
+    {
+        "currency_options": Field(Map(CouponUpdateParamsCurrencyOptions, kind="currency")),
+        "expand": Field(Array(STRING)),
+        "metadata": Field(Map(STRING, kind="metadata"), emptyable=True),
+        "name": Field(STRING),
+    }
+)
+
+CouponDeleteParams = Object({})
+
+CouponListParamsCreated = Object(
+    {
+        "gt": Field(INTEGER),
+        "gte": Field(INTEGER),
+        "lt": Field(INTEGER),
+        "lte": Field(INTEGER),
+    }
+)
+
+CouponListParams = Object(
+    {
+        "created": Field(OneOf((CouponListParamsCreated, INTEGER))),
+        "ending_before": Field(STRING),
+        "expand": Field(Array(STRING)),
+        "limit": Field(INTEGER),
+        "starting_after": Field(STRING),
+    }
+)
+
+PromotionCodeCreateParamsPromotion = Object(
+    {
+        "coupon": Field(STRING),
+        "type": Field(Enum(("coupon",)), required=True),
+    }
+)
+
+PromotionCodeCreateParamsRestrictionsCurrencyOptions = Object(
+    {
+        "minimum_amount": Field(INTEGER),
+    }
+)
+
+PromotionCodeCreateParamsRestrictions = Object(
+    {
+        "currency_options": Field(
+            Map(PromotionCodeCreateParamsRestrictionsCurrencyOptions, kind="currency")
+        ),
+        "first_time_transaction": Field(BOOLEAN),
+        "minimum_amount": Field(INTEGER),
+        "minimum_amount_currency": Field(CURRENCY),
+    }
+)
+
+PromotionCodeCreateParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "code": Field(STRING),
+        "customer": Field(STRING),
+        "customer_account": Field(STRING),
+        "expand": Field(Array(STRING)),
+        "expires_at": Field(INTEGER),
+        "max_redemptions": Field(INTEGER),
+        "metadata": Field(Map(STRING, kind="metadata")),
+        "promotion": Field(PromotionCodeCreateParamsPromotion, required=True),
+        "restrictions": Field(PromotionCodeCreateParamsRestrictions),
+    }
+)
+
+PromotionCodeRetrieveParams = Object(
+    {
+        "expand": Field(Array(STRING)),
+    }
+)
+
+PromotionCodeUpdateParamsRestrictionsCurrencyOptions = Object(
+    {
+        "minimum_amount": Field(INTEGER),
+    }
+)
+
+PromotionCodeUpdateParamsRestrictions = Object(
+    {
+        "currency_options": Field(
+            Map(PromotionCodeUpdateParamsRestrictionsCurrencyOptions, kind="currency")
+        ),
+    }
+)
+
+PromotionCodeUpdateParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "expand": Field(Array(STRING)),
+        "metadata": Field(Map(STRING, kind="metadata"), emptyable=True),
+        "restrictions": Field(PromotionCodeUpdateParamsRestrictions),
+    }
+)
+
+PromotionCodeListParamsCreated = Object(
+    {
+        "gt": Field(INTEGER),
+        "gte": Field(INTEGER),
+        "lt": Field(INTEGER),
+        "lte": Field(INTEGER),
+    }
+)
+
+PromotionCodeListParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "code": Field(STRING),
+        "coupon": Field(STRING),
+        "created": Field(OneOf((PromotionCodeListParamsCreated, INTEGER))),
+        "customer": Field(STRING),
+        "customer_account": Field(STRING),
+        "ending_before": Field(STRING),
+        "expand": Field(Array(STRING)),
+        "limit": Field(INTEGER),
+        "starting_after": Field(STRING),
+    }
+)
+
+ShippingRateCreateParamsDeliveryEstimateMaximum = Object(
+    {
+        "unit": Field(Enum(("business_day", "day", "hour", "month", "week")), required=True),
+        "value": Field(INTEGER, required=True),
+    }
+)
+
+ShippingRateCreateParamsDeliveryEstimateMinimum = Object(
+    {
+        "unit": Field(Enum(("business_day", "day", "hour", "month", "week")), required=True),
+        "value": Field(INTEGER, required=True),
+    }
+)
+
+ShippingRateCreateParamsDeliveryEstimate = Object(
+    {
+        "maximum": Field(ShippingRateCreateParamsDeliveryEstimateMaximum),
+        "minimum": Field(ShippingRateCreateParamsDeliveryEstimateMinimum),
+    }
+)
+
+ShippingRateCreateParamsFixedAmountCurrencyOptions = Object(
+    {
+        "amount": Field(INTEGER, required=True),
+        "tax_behavior": Field(Enum(("exclusive", "inclusive", "unspecified"))),
+    }
+)
+
+ShippingRateCreateParamsFixedAmount = Object(
+    {
+        "amount": Field(INTEGER, required=True),
+        "currency": Field(CURRENCY, required=True),
+        "currency_options": Field(
+            Map(ShippingRateCreateParamsFixedAmountCurrencyOptions, kind="currency")
+        ),
+    }
+)
+
+ShippingRateCreateParams = Object(
+    {
+        "delivery_estimate": Field(ShippingRateCreateParamsDeliveryEstimate),
+        "display_name": Field(STRING, required=True),
+        "expand": Field(Array(STRING)),
+        "fixed_amount": Field(ShippingRateCreateParamsFixedAmount),
+        "metadata": Field(Map(STRING, kind="metadata")),
+        "tax_behavior": Field(Enum(("exclusive", "inclusive", "unspecified"))),
+        "tax_code": Field(STRING),
+        "type": Field(Enum(("fixed_amount",))),
+    }
+)
+
+ShippingRateRetrieveParams = Object(
+    {
+        "expand": Field(Array(STRING)),
+    }
+)
+
+ShippingRateUpdateParamsFixedAmountCurrencyOptions = Object(
+    {
+        "amount": Field(INTEGER),
+        "tax_behavior": Field(Enum(("exclusive", "inclusive", "unspecified"))),
+    }
+)
+
+ShippingRateUpdateParamsFixedAmount = Object(
+    {
+        "currency_options": Field(
+            Map(ShippingRateUpdateParamsFixedAmountCurrencyOptions, kind="currency")
+        ),
+    }
+)
+
+ShippingRateUpdateParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "expand": Field(Array(STRING)),
+        "fixed_amount": Field(ShippingRateUpdateParamsFixedAmount),
+        "metadata": Field(Map(STRING, kind="metadata"), emptyable=True),
+        "tax_behavior": Field(Enum(("exclusive", "inclusive", "unspecified"))),
+    }
+)
+
+ShippingRateListParamsCreated = Object(
+    {
+        "gt": Field(INTEGER),
+        "gte": Field(INTEGER),
+        "lt": Field(INTEGER),
+        "lte": Field(INTEGER),
+    }
+)
+
+ShippingRateListParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "created": Field(OneOf((ShippingRateListParamsCreated, INTEGER))),
+        "currency": Field(CURRENCY),
+        "ending_before": Field(STRING),
+        "expand": Field(Array(STRING)),
+        "limit": Field(INTEGER),
+        "starting_after": Field(STRING),
+    }
+)
+
+TaxRateCreateParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "country": Field(STRING),
+        "description": Field(STRING),
+        "display_name": Field(STRING, required=True),
+        "expand": Field(Array(STRING)),
+        "inclusive": Field(BOOLEAN, required=True),
+        "jurisdiction": Field(STRING),
+        "metadata": Field(Map(STRING, kind="metadata")),
+        "percentage": Field(NUMBER, required=True),
+        "state": Field(STRING),
+        "tax_type": Field(
+            Enum(
+                (
+                    "admissions_tax",
+                    "amusement_tax",
+                    "attendance_tax",
+                    "communications_tax",
+                    "digital_excise_tax",
+                    "entertainment_tax",
+                    "get_fund",
+                    "gross_receipts_tax",
+                    "gst",
+                    "hospitality_tax",
+                    "hst",
+                    "igst",
+                    "jct",
+                    "lease_tax",
+                    "luxury_tax",
+                    "mass_transit_parking_tax",
+                    "nhil",
+                    "parking_tax",
+                    "pst",
+                    "qst",
+                    "resort_tax",
+                    "retail_delivery_fee",
+                    "rst",
+                    "sales_tax",
+                    "service_tax",
+                    "tourism_tax",
+                    "utility_users_tax",
+                    "vat",
+                )
+            )
+        ),
+    }
+)
+
+TaxRateRetrieveParams = Object(
+    {
+        "expand": Field(Array(STRING)),
+    }
+)
+
+TaxRateUpdateParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "country": Field(STRING),
+        "description": Field(STRING),
+        "display_name": Field(STRING),
+        "expand": Field(Array(STRING)),
+        "jurisdiction": Field(STRING),
+        "metadata": Field(Map(STRING, kind="metadata"), emptyable=True),
+        "state": Field(STRING),
+        "tax_type": Field(
+            Enum(
+                (
+                    "admissions_tax",
+                    "amusement_tax",
+                    "attendance_tax",
+                    "communications_tax",
+                    "digital_excise_tax",
+                    "entertainment_tax",
+                    "get_fund",
+                    "gross_receipts_tax",
+                    "gst",
+                    "hospitality_tax",
+                    "hst",
+                    "igst",
+                    "jct",
+                    "lease_tax",
+                    "luxury_tax",
+                    "mass_transit_parking_tax",
+                    "nhil",
+                    "parking_tax",
+                    "pst",
+                    "qst",
+                    "resort_tax",
+                    "retail_delivery_fee",
+                    "rst",
+                    "sales_tax",
+                    "service_tax",
+                    "tourism_tax",
+                    "utility_users_tax",
+                    "vat",
+                )
+            )
+        ),
+    }
+)
+
+TaxRateListParamsCreated = Object(
+    {
+        "gt": Field(INTEGER),
+        "gte": Field(INTEGER),
+        "lt": Field(INTEGER),
+        "lte": Field(INTEGER),
+    }
+)
+
+TaxRateListParams = Object(
+    {
+        "active": Field(BOOLEAN),
+        "created": Field(OneOf((TaxRateListParamsCreated, INTEGER))),
+        "ending_before": Field(STRING),
+        "expand": Field(Array(STRING)),
+        "inclusive": Field(BOOLEAN),
+        "limit": Field(INTEGER),
+        "starting_after": Field(STRING),
+    }
+)
+
 AccountRetrieveCurrentParams = Object(
     {
         "expand": Field(Array(STRING)),
@@ -3500,5 +3890,22 @@ ENDPOINTS: dict[str, Object] = {
     "webhook_endpoints.update": WebhookEndpointUpdateParams,
     "webhook_endpoints.delete": WebhookEndpointDeleteParams,
     "webhook_endpoints.list": WebhookEndpointListParams,
+    "coupons.create": CouponCreateParams,
+    "coupons.retrieve": CouponRetrieveParams,
+    "coupons.update": CouponUpdateParams,
+    "coupons.delete": CouponDeleteParams,
+    "coupons.list": CouponListParams,
+    "promotion_codes.create": PromotionCodeCreateParams,
+    "promotion_codes.retrieve": PromotionCodeRetrieveParams,
+    "promotion_codes.update": PromotionCodeUpdateParams,
+    "promotion_codes.list": PromotionCodeListParams,
+    "shipping_rates.create": ShippingRateCreateParams,
+    "shipping_rates.retrieve": ShippingRateRetrieveParams,
+    "shipping_rates.update": ShippingRateUpdateParams,
+    "shipping_rates.list": ShippingRateListParams,
+    "tax_rates.create": TaxRateCreateParams,
+    "tax_rates.retrieve": TaxRateRetrieveParams,
+    "tax_rates.update": TaxRateUpdateParams,
+    "tax_rates.list": TaxRateListParams,
     "account.retrieve": AccountRetrieveCurrentParams,
 }

@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from fakecheckout.core.resource import Resource
 
-from . import account, checkout_sessions, customers, events, prices, products, webhook_endpoints
+from . import (
+    account,
+    checkout_sessions,
+    coupons,
+    customers,
+    events,
+    prices,
+    products,
+    promotion_codes,
+    shipping_rates,
+    tax_rates,
+    webhook_endpoints,
+)
 
 RESOURCES: tuple[Resource, ...] = (
     checkout_sessions.RESOURCE,
@@ -19,6 +31,10 @@ RESOURCES: tuple[Resource, ...] = (
     products.RESOURCE,
     prices.RESOURCE,
     account.RESOURCE,
+    coupons.RESOURCE,
+    promotion_codes.RESOURCE,
+    shipping_rates.RESOURCE,
+    tax_rates.RESOURCE,
     webhook_endpoints.RESOURCE,
 )
 """Every registered resource; routes are tried in this order."""

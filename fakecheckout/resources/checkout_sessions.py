@@ -23,7 +23,9 @@ from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, ResourceAPI, Route
 from fakecheckout.core.store import Store
 
+from . import checkout_amounts
 from .prices import decimal_amount, price_object, unit_amounts
+from .shipping_rates import amount_in, check_rate_data, shipping_rate_object
 
 if TYPE_CHECKING:
     from fakecheckout.core.events import EventRecord
@@ -256,7 +258,8 @@ _CONTAINERS = (dict, list)
 
 def render_line_item(item: dict[str, Any], *, copy: bool = True) -> dict[str, Any]:
     """A line item (``item`` object); ``copy`` as for :func:`render`."""
-    copied: dict[str, Any] = copy_json(item) if copy else item
+    visible = {name: value for name, value in item.items() if name[0] != "_"}
+    copied: dict[str, Any] = copy_json(visible) if copy else visible
     return copied
 
 
@@ -285,6 +288,12 @@ class Catalog(Protocol):
     def customer(self, customer_id: str, *, param: str) -> dict[str, Any]: ...
     def product(self, product_id: str, *, param: str) -> dict[str, Any]: ...
     def product_name(self, product_id: str) -> str: ...
+    def coupon(self, coupon_id: str, *, param: str) -> dict[str, Any]: ...
+    def promotion_code(
+        self, code_id: str, *, param: str, customer: str | None
+    ) -> dict[str, Any]: ...
+    def tax_rate(self, rate_id: str, *, param: str) -> dict[str, Any]: ...
+    def shipping_rate(self, rate_id: str, *, param: str) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -296,6 +305,9 @@ class Builder:
     now: int
     new_products: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     """Products that ``product_data`` creates, stored once the whole request has been checked."""
+    new_shipping_rates: list[dict[str, Any]] = field(default_factory=list)
+    """Shipping rates that ``shipping_rate_data`` creates, stored likewise."""
+    automatic_tax: bool = False
 
     def create(self, params: dict[str, Any], *, seq: int, account: str | None) -> SessionRecord:
         mode = params.get("mode")
@@ -303,6 +315,8 @@ class Builder:
             raise errors.missing_parameter("mode")
         ui_mode = params.get("ui_mode", "hosted_page")
         self._check_mode_rules(params, mode, ui_mode)
+        checkout_amounts.check_discount_params(params)
+        self.automatic_tax = bool((params.get("automatic_tax") or {}).get("enabled"))
 
         fields: dict[str, Any] = {
             "id": self.ids.session_id(),
@@ -345,6 +359,16 @@ class Builder:
                 )
             if mode == "subscription":
                 fields["invoice_creation"] = None
+            fields.update(
+                checkout_amounts.resolve_discounts(
+                    params,
+                    self.catalog,
+                    currency=fields["currency"],
+                    subtotal=sum(item["amount_subtotal"] for item in record.line_items),
+                    customer=fields.get("customer"),
+                    discount_id=self.ids.new("di_", 24),
+                )
+            )
             recompute_amounts(record)
             if mode == "payment":
                 check_checkout_total(fields["currency"], fields["amount_total"])
@@ -369,6 +393,7 @@ class Builder:
             "subscription_data": ("subscription",),
             "setup_intent_data": ("setup",),
             "shipping_options": ("payment", "subscription"),
+            "discounts": ("payment", "subscription"),
             "saved_payment_method_options": ("payment", "subscription"),
         }
         for name, modes in only_in.items():
@@ -503,13 +528,6 @@ class Builder:
                 self._optional_item(index, given)
                 for index, given in enumerate(params["optional_items"])
             ]
-        for index, discount in enumerate(params.get("discounts") or []):
-            # fakecheckout keeps no coupons or promotion codes, so any id is unknown, as at Stripe.
-            for kind in ("coupon", "promotion_code"):
-                if kind in discount:
-                    raise errors.no_such_object(
-                        kind, discount[kind], param=f"discounts[{index}][{kind}]", status=400
-                    )
         if "payment_method_configuration" in params:
             raise errors.no_such_object(
                 "payment_method_configuration",
@@ -567,7 +585,9 @@ class Builder:
         quantity: int = entry["quantity"]
         if quantity < 0:
             raise errors.value_too_small(f"{prefix}[quantity]", 0)
-        self._check_tax_rates(index, entry)
+        hidden = checkout_amounts.resolve_tax_rates(
+            entry, index, self.catalog, automatic_tax=self.automatic_tax
+        )
         item = {
             "id": self.ids.new("li_", 24),
             "object": "item",
@@ -581,6 +601,7 @@ class Builder:
             "metadata": _without_empty(entry.get("metadata") or {}),
             "price": price,
             "quantity": quantity,
+            **hidden,
         }
         set_item_amounts(item)
         return item
@@ -599,11 +620,15 @@ class Builder:
             kept = {"quantity": item["quantity"], **entry}
             replacement = self._new_item(index, kept)
             replacement["id"] = item["id"]
-            for name in ("metadata", "adjustable_quantity"):
-                if name not in entry:
+            for name in ("metadata", "adjustable_quantity", "_tax_rates", "_dynamic_tax_rates"):
+                if name not in entry and name in item:
                     replacement[name] = item[name]
             item = replacement
-        self._check_tax_rates(index, entry)
+        item.update(
+            checkout_amounts.resolve_tax_rates(
+                entry, index, self.catalog, automatic_tax=self.automatic_tax
+            )
+        )
         if "quantity" in entry:
             if entry["quantity"] < 0:
                 raise errors.value_too_small(f"line_items[{index}][quantity]", 0)
@@ -616,13 +641,6 @@ class Builder:
             )
         set_item_amounts(item)
         return item
-
-    def _check_tax_rates(self, index: int, entry: dict[str, Any]) -> None:
-        # fakecheckout keeps no tax rates, so any id is unknown, as at Stripe.
-        for tax_index, rate in enumerate(entry.get("tax_rates") or []):
-            raise errors.no_such_object(
-                "tax_rate", rate, param=f"line_items[{index}][tax_rates][{tax_index}]", status=400
-            )
 
     def _inline_price(self, index: int, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         prefix = f"line_items[{index}][price_data]"
@@ -671,25 +689,34 @@ class Builder:
     # --- shipping ---
 
     def shipping_options(self, given: list[dict[str, Any]], currency: str) -> list[dict[str, Any]]:
+        """The session's ``shipping_options`` from stored rates or inline ``shipping_rate_data``
+        (which creates a rate, stored once the request has been checked)."""
         options = []
         for index, entry in enumerate(given):
             prefix = f"shipping_options[{index}]"
-            if "shipping_rate" in entry:
-                raise errors.no_such_object(
-                    "shipping_rate",
-                    entry["shipping_rate"],
-                    param=f"{prefix}[shipping_rate]",
-                    status=400,
+            if "shipping_rate" in entry and "shipping_rate_data" in entry:
+                raise errors.only_one_of(
+                    f"{prefix}[shipping_rate]", f"{prefix}[shipping_rate_data]"
                 )
+            if "shipping_rate" in entry:
+                option, _ = checkout_amounts.shipping_option(entry, index, self.catalog, currency)
+                options.append(option)
+                continue
             data = entry.get("shipping_rate_data")
             if data is None:
                 raise errors.missing_parameter(f"{prefix}[shipping_rate_data]")
-            fixed = data.get("fixed_amount") or {"amount": 0, "currency": currency}
-            if fixed["currency"] != currency:
-                raise errors.shipping_currency_mismatch(index, currency, fixed["currency"])
-            options.append(
-                {"shipping_amount": fixed["amount"], "shipping_rate": self.ids.new("shr_", 24)}
+            data = {"fixed_amount": {"amount": 0, "currency": currency}, **data}
+            check_rate_data(data, f"{prefix}[shipping_rate_data]")
+            rate = shipping_rate_object(
+                rate_id=self.ids.new("shr_", 24), created=self.now, data=data
             )
+            amount = amount_in(rate, currency)
+            if amount is None:
+                raise errors.shipping_currency_mismatch(
+                    index, currency, data["fixed_amount"]["currency"]
+                )
+            self.new_shipping_rates.append(rate)
+            options.append({"shipping_amount": amount, "shipping_rate": rate["id"]})
         return options
 
     # --- update ---
@@ -698,6 +725,7 @@ class Builder:
         """The fields an update changes, checked in full before anything is applied."""
         changes: dict[str, Any] = {}
         fields = record.fields
+        self.automatic_tax = bool((record.get("automatic_tax") or {}).get("enabled"))
         editing = [name for name in params if name not in ("metadata", "expand")]
         if editing and record.status != "open":
             raise errors.update_not_open(record.status)
@@ -758,28 +786,8 @@ def apply_update(record: SessionRecord, changes: dict[str, Any]) -> None:
 
 
 def recompute_amounts(record: SessionRecord) -> None:
-    """Session totals from line items and the selected (first) shipping option."""
-    fields = record.fields
-    subtotal = sum(item["amount_subtotal"] for item in record.line_items)
-    options = fields.get("shipping_options") or []
-    shipping = options[0]["shipping_amount"] if options else 0
-    fields["amount_subtotal"] = subtotal
-    fields["amount_total"] = subtotal + shipping
-    if options:
-        fields["shipping_cost"] = {
-            "amount_subtotal": shipping,
-            "amount_tax": 0,
-            "amount_total": shipping,
-            "shipping_rate": options[0]["shipping_rate"],
-        }
-        fields["total_details"] = {
-            "amount_discount": 0,
-            "amount_shipping": shipping,
-            "amount_tax": 0,
-        }
-    else:
-        fields.pop("shipping_cost", None)
-        fields.pop("total_details", None)
+    """Session and line-item amounts (see :mod:`fakecheckout.resources.checkout_amounts`)."""
+    checkout_amounts.recompute(record)
 
 
 def set_item_amounts(item: dict[str, Any]) -> None:
@@ -884,23 +892,48 @@ class _AccountCatalog:
         self._account = account
 
     def price(self, price_id: str, *, param: str) -> dict[str, Any]:
-        found: dict[str, Any] = self._account.prices.find(price_id, param=param)
+        found: dict[str, Any] = self._account.prices._find(price_id, param=param)
         if not found["active"]:
             raise errors.price_inactive(param)
         copied: dict[str, Any] = copy_json(found)
         return copied
 
     def customer(self, customer_id: str, *, param: str) -> dict[str, Any]:
-        found: dict[str, Any] = self._account.customers.find(customer_id, param=param)
+        found: dict[str, Any] = self._account.customers._find(customer_id, param=param)
         return found
 
     def product(self, product_id: str, *, param: str) -> dict[str, Any]:
-        found: dict[str, Any] = self._account.products.find(product_id, param=param)
+        found: dict[str, Any] = self._account.products._find(product_id, param=param)
         return found
 
     def product_name(self, product_id: str) -> str:
         name: str = self._account.products._name_of(product_id)
         return name
+
+    def coupon(self, coupon_id: str, *, param: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._account.coupons._redeemable(
+            coupon_id, param=param, now=self._account.world.clock.now()
+        )
+        return found
+
+    def promotion_code(self, code_id: str, *, param: str, customer: str | None) -> dict[str, Any]:
+        first_time = customer is None or not self._account.sessions._customer_has_paid(customer)
+        found: dict[str, Any] = self._account.promotion_codes._redeemable(
+            code_id,
+            param=param,
+            now=self._account.world.clock.now(),
+            customer=customer,
+            first_time=first_time,
+        )
+        return found
+
+    def tax_rate(self, rate_id: str, *, param: str) -> dict[str, Any]:
+        found: dict[str, Any] = copy_json(self._account.tax_rates._usable(rate_id, param=param))
+        return found
+
+    def shipping_rate(self, rate_id: str, *, param: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._account.shipping_rates._usable(rate_id, param=param)
+        return found
 
 
 class SessionsAPI(ResourceAPI):
@@ -915,6 +948,7 @@ class SessionsAPI(ResourceAPI):
         super().__init__(world, account)
         self._store: Store[SessionRecord] = Store(EQUALITY_FILTERS)
         self._catalog = _AccountCatalog(account)
+        self._item_owner: dict[str, SessionRecord] = {}
 
     def create(self, /, **params: Any) -> dict[str, Any]:
         """``POST /v1/checkout/sessions``."""
@@ -927,6 +961,7 @@ class SessionsAPI(ResourceAPI):
             self._account.expander.check("checkout.session", expand)
             self._store_products(builder, now)
             self._store.add(record)
+            self._track_items(record)
             result = self._render(record, expand)
             world.schedule(self._account, RESOURCE.name, record.id, record.fields["expires_at"])
             return result
@@ -950,6 +985,7 @@ class SessionsAPI(ResourceAPI):
                 self._render(record, expand)  # an impossible expand fails before any change
             self._store_products(builder, now)
             apply_update(record, changes)
+            self._track_items(record)
             return self._render(record, expand)
 
     def list(self, /, **params: Any) -> dict[str, Any]:
@@ -971,7 +1007,7 @@ class SessionsAPI(ResourceAPI):
                 object_name="checkout.session",
                 created=CreatedRange.from_param(checked.get("created")),
             )
-            data = [self._render(record, ()) for record in records]
+            data = [self._render(record, expand, prefix="data.") for record in records]
             out = envelope(data, has_more, SESSIONS_URL)
             expander.expand(out, "list:checkout.session", expand)
             return out
@@ -1028,7 +1064,7 @@ class SessionsAPI(ResourceAPI):
             customer_id = record.get("customer")
             creates_customer = mode == "subscription" or record.get("customer_creation") == "always"
             if customer_id is None and creates_customer:
-                fields["customer"] = self._account.customers.create_for_checkout(
+                fields["customer"] = self._account.customers._create_for_checkout(
                     email=details["email"], name=details["name"], now=now
                 )
             if mode == "payment":
@@ -1036,6 +1072,11 @@ class SessionsAPI(ResourceAPI):
             elif mode == "subscription":
                 fields["subscription"] = world.ids.new("sub_", 24)
                 fields["invoice"] = world.ids.new("in_", 24)
+            if any(item.get("_dynamic_tax_rates") for item in record.line_items):
+                # The customer's address is known now: the matching dynamic tax rate applies.
+                record.fields["customer_details"] = details
+                recompute_amounts(record)
+            self._redeem(record)
             self._change(record, fields, "completed", at=now)
             return self._render(record, [])
 
@@ -1087,7 +1128,23 @@ class SessionsAPI(ResourceAPI):
             record = self._store.by_id[session["id"]]
             return self._line_items_page(record, PageRequest(limit=LINE_ITEMS_PREVIEW))
 
-        return {("checkout.session", "line_items"): line_items}
+        def hidden(name: str) -> Callable[[dict[str, Any]], Any]:
+            def build(item: dict[str, Any]) -> Any:
+                owner = self._item_owner.get(item["id"])
+                stored = (
+                    next((i for i in owner.line_items if i["id"] == item["id"]), None)
+                    if owner
+                    else None
+                )
+                return copy_json(stored.get(name, [])) if stored is not None else []
+
+            return build
+
+        return {
+            ("checkout.session", "line_items"): line_items,
+            ("item", "discounts"): hidden("_discounts"),
+            ("item", "taxes"): hidden("_taxes"),
+        }
 
     # --- helpers (the lock is held) ---
 
@@ -1115,7 +1172,33 @@ class SessionsAPI(ResourceAPI):
 
     def _store_products(self, builder: Builder, now: int) -> None:
         for product_id, data in builder.new_products:
-            self._account.products.create_inline(data, now=now, product_id=product_id, event=False)
+            self._account.products._create_inline(data, now=now, product_id=product_id, event=False)
+        for rate in builder.new_shipping_rates:
+            self._account.shipping_rates._create_inline(rate, now=now)
+
+    def _redeem(self, record: SessionRecord) -> None:
+        """A completed session counts one redemption of its coupon and promotion code."""
+        coupon = record.get("_coupon")
+        if coupon is not None:
+            self._account.coupons._redeem(coupon["id"])
+        code = record.get("_promotion_code")
+        if code is not None:
+            self._account.promotion_codes._redeem(code)
+
+    def _customer_has_paid(self, customer_id: str) -> bool:
+        """Whether ``customer_id`` has a completed, paid session (a prior transaction)."""
+        index = self._store.by_filter.get(("customer", customer_id))
+        if not index:
+            return False
+        for _, session_id in index.descending((2**63, 0), (-(2**63) - 1, 0)):
+            record = self._store.by_id[session_id]
+            if record.status == "complete" and record.get("payment_status") == "paid":
+                return True
+        return False
+
+    def _track_items(self, record: SessionRecord) -> None:
+        for item in record.line_items:
+            self._item_owner[item["id"]] = record
 
     def _get(self, session_id: str) -> SessionRecord:
         given: object = session_id  # a direct call may pass anything
@@ -1137,9 +1220,14 @@ class SessionsAPI(ResourceAPI):
         data = [render_line_item(by_id[i], copy=copy) for i in ids]
         return envelope(data, has_more, f"{SESSIONS_URL}/{record.id}/line_items")
 
-    def _render(self, record: SessionRecord, expand: Sequence[str]) -> dict[str, Any]:
+    def _render(
+        self, record: SessionRecord, expand: Sequence[str], *, prefix: str = ""
+    ) -> dict[str, Any]:
         out = render(record, copy=not self._world.serializing())
-        if expand:
+        if f"{prefix}total_details.breakdown" in expand and out["total_details"] is not None:
+            breakdown = copy_json(record.fields.get("_breakdown") or {"discounts": [], "taxes": []})
+            out["total_details"] = {**out["total_details"], "breakdown": breakdown}
+        if expand and not prefix:
             self._account.expander.expand(out, "checkout.session", expand)
         return out
 
@@ -1200,7 +1288,9 @@ RESOURCE = Resource(
         "checkout.session": {
             **{name: name for name in EXPANDABLE},
             "line_items": "list:item",
+            "total_details": "checkout.session.total_details",
         },
-        "item": {"price": "price"},
+        "checkout.session.total_details": {"breakdown": "total_details.breakdown"},
+        "item": {"price": "price", "discounts": "item.discounts", "taxes": "item.taxes"},
     },
 )

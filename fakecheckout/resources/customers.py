@@ -193,7 +193,7 @@ class CustomersAPI(ObjectAPI):
 
     # --- for Checkout (the lock is held) ---
 
-    def create_for_checkout(self, *, email: str | None, name: str | None, now: int) -> str:
+    def _create_for_checkout(self, *, email: str | None, name: str | None, now: int) -> str:
         """The customer a completed session creates; returns its id."""
         fields = customer_object(
             customer_id=self._new_id(None), created=now, email=email, name=name, metadata={}

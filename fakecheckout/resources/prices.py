@@ -236,11 +236,11 @@ class PricesAPI(ObjectAPI):
         """Whether any price (active or not) belongs to ``product_id``."""
         return bool(self._store.by_filter.get(("product", product_id)))
 
-    def check_default_price_data(self, data: dict[str, Any]) -> None:
+    def _check_default_price_data(self, data: dict[str, Any]) -> None:
         """Refuse a product's ``default_price_data`` before anything is stored."""
         unit_amounts(data, "default_price_data")
 
-    def create_default(self, product_id: str, data: dict[str, Any], *, now: int) -> str:
+    def _create_default(self, product_id: str, data: dict[str, Any], *, now: int) -> str:
         """The default price a product's ``default_price_data`` creates; returns its id."""
         checked = {**data, "product": product_id}
         return str(self._create(checked, now=now)["id"])
@@ -262,9 +262,9 @@ class PricesAPI(ObjectAPI):
             if name in checked:
                 raise errors.not_emulated_parameter(name)
         if "product" in checked:
-            self._account.products.find(checked["product"], param="product")
+            self._account.products._find(checked["product"], param="product")
         else:
-            self._account.products.check_new_id(
+            self._account.products._check_new_id(
                 checked["product_data"].get("id"), "product_data[id]"
             )
         key = checked.get("lookup_key")
@@ -272,7 +272,7 @@ class PricesAPI(ObjectAPI):
         self._account.expander.check(self.OBJECT, expand)
         product = checked.get("product")
         if product is None:
-            product = self._account.products.create_inline(checked["product_data"], now=now)
+            product = self._account.products._create_inline(checked["product_data"], now=now)
         fields = price_object(
             price_id=price_id or self._world.ids.new("price_", 24),
             created=now,

@@ -61,7 +61,7 @@ class ProductsAPI(ObjectAPI):
             checked = validate("products.create", params)
             expand = checked.pop("expand", [])
             product_id = checked.pop("id", None)
-            self.check_new_id(product_id, "id")
+            self._check_new_id(product_id, "id")
             fields = product_object(
                 product_id=product_id or self._world.ids.new("prod_", 14),
                 created=now,
@@ -73,10 +73,10 @@ class ProductsAPI(ObjectAPI):
             fields.update(self._changes(fields, checked))
             self._account.expander.check(self.OBJECT, expand)
             if default_price is not None:
-                self._account.prices.check_default_price_data(default_price)
+                self._account.prices._check_default_price_data(default_price)
             record = self._insert(fields, now=now)
             if default_price is not None:
-                price = self._account.prices.create_default(record.id, default_price, now=now)
+                price = self._account.prices._create_default(record.id, default_price, now=now)
                 record.fields["default_price"] = price
             return self._render(record, expand)
 
@@ -96,7 +96,7 @@ class ProductsAPI(ObjectAPI):
             if "default_price" in checked:
                 default = checked["default_price"]
                 if default != "":
-                    price = self._account.prices.find(default, param="default_price")
+                    price = self._account.prices._find(default, param="default_price")
                     if price["product"] != record.id:
                         raise errors.default_price_of_other_product(default, record.id)
                 changes["default_price"] = default or None
@@ -140,7 +140,7 @@ class ProductsAPI(ObjectAPI):
 
     # --- for prices and Checkout (the lock is held) ---
 
-    def check_new_id(self, product_id: str | None, param: str) -> None:
+    def _check_new_id(self, product_id: str | None, param: str) -> None:
         """Refuse a chosen product id that this account holds already (deleted ones too)."""
         if product_id is not None and product_id in self._store.by_id:
             raise errors.already_exists("product", product_id, param=param)
@@ -150,7 +150,7 @@ class ProductsAPI(ObjectAPI):
         record = self._store.by_id.get(product_id)
         return "" if record is None else str(record.fields["name"])
 
-    def create_inline(
+    def _create_inline(
         self, data: dict[str, Any], *, now: int, product_id: str | None = None, event: bool = True
     ) -> str:
         """The product of a ``product_data`` hash (a price's or a line item's); returns its id.

@@ -227,6 +227,7 @@ class RealBackend(Backend):
         self._customers: list[str] = []
         self._products: list[str] = []
         self._webhook_endpoints: list[str] = []
+        self._others: list[tuple[str, str]] = []
 
     def make_price(
         self, unit_amount: int, currency: str = "usd", recurring: dict[str, Any] | None = None
@@ -254,12 +255,16 @@ class RealBackend(Backend):
 
     def track_object(self, resource: str, obj: Any) -> None:
         object_id = str(obj["id"])
-        {
+        tracked = {
             "customers": self._customers,
             "prices": self._prices,
             "products": self._products,
             "webhook_endpoints": self._webhook_endpoints,
-        }[resource].append(object_id)
+        }
+        if resource in tracked:
+            tracked[resource].append(object_id)
+        else:
+            self._others.append((resource, object_id))
 
     def close(self) -> None:
         for session_id in self._sessions:
@@ -276,6 +281,13 @@ class RealBackend(Backend):
         for product_id in self._products:
             with contextlib.suppress(stripe.InvalidRequestError):  # deleted by the test already
                 self.client.v1.products.update(product_id, params={"active": False})
+        for resource, object_id in self._others:  # coupons are deleted, the rest archived
+            service = getattr(self.client.v1, resource)
+            with contextlib.suppress(stripe.InvalidRequestError):
+                if resource == "coupons":
+                    service.delete(object_id)
+                else:
+                    service.update(object_id, params={"active": False})
 
 
 # --- SDK styles ---------------------------------------------------------------------------------
@@ -443,6 +455,10 @@ class GlobalResource(ResourceCalls):
         "products": stripe.Product,
         "prices": stripe.Price,
         "webhook_endpoints": stripe.WebhookEndpoint,
+        "coupons": stripe.Coupon,
+        "promotion_codes": stripe.PromotionCode,
+        "shipping_rates": stripe.ShippingRate,
+        "tax_rates": stripe.TaxRate,
     }
 
     def __init__(self, backend: Backend, name: str) -> None:

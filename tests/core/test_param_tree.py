@@ -62,6 +62,12 @@ def test_tree_has_the_session_event_customer_product_price_account_and_webhook_e
         *(f"customers.{verb}" for verb in ("create", "retrieve", "update", "delete", "list")),
         *(f"products.{verb}" for verb in ("create", "retrieve", "update", "delete", "list")),
         *(f"prices.{verb}" for verb in ("create", "retrieve", "update", "list")),
+        *(f"coupons.{verb}" for verb in ("create", "retrieve", "update", "delete", "list")),
+        *(
+            f"{resource}.{verb}"
+            for resource in ("promotion_codes", "shipping_rates", "tax_rates")
+            for verb in ("create", "retrieve", "update", "list")
+        ),
         "account.retrieve",
         "create",
         "update",
