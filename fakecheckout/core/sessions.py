@@ -218,11 +218,12 @@ class SessionRecord:
 # --- rendering ----------------------------------------------------------------------------------
 
 
-def render(record: SessionRecord, *, copy: bool = True) -> dict[str, Any]:
+def render(record: SessionRecord, *, copy: bool = True, page: str | None = None) -> dict[str, Any]:
     """The full ``checkout.session`` JSON object (without ``line_items``).
 
     With ``copy`` (the default) nothing in it is shared with what is stored, so a caller may change
     it; ``copy=False`` is for a result that is only serialized (the HTTP door), and skips that.
+    ``page`` is the hosted page's base address (``World.checkout_page_base_url``).
     """
     fields = record.fields
     out: dict[str, Any] = {}
@@ -236,7 +237,7 @@ def render(record: SessionRecord, *, copy: bool = True) -> dict[str, Any]:
         out[name] = copy_json(value) if copy and type(value) in _CONTAINERS else value
     status = out["status"]
     if out["ui_mode"] == "hosted_page" and status == "open":
-        out["url"] = hosted_url(out["id"])
+        out["url"] = hosted_url(out["id"], page)
     if out["ui_mode"] != "hosted_page" and status == "open":
         out["client_secret"] = client_secret(out["id"])
     return out
@@ -260,9 +261,11 @@ def copy_json(value: Any) -> Any:
     return value
 
 
-def hosted_url(session_id: str) -> str:
-    """``https://checkout.stripe.com/c/pay/<id>#<fragment>``; the fragment is derived from the id."""
-    return f"https://checkout.stripe.com/c/pay/{session_id}#fid{_derived(session_id, 'url', 48)}"
+def hosted_url(session_id: str, page: str | None = None) -> str:
+    """``https://checkout.stripe.com/c/pay/<id>#<fragment>`` (``page`` replaces the address before
+    ``/c/pay``); the fragment is derived from the id."""
+    base = (page or "https://checkout.stripe.com").rstrip("/")
+    return f"{base}/c/pay/{session_id}#fid{_derived(session_id, 'url', 48)}"
 
 
 def client_secret(session_id: str) -> str:

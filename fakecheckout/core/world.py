@@ -106,6 +106,9 @@ class World:
         self._delivering: int | None = None
         self._request = threading.local()
         self.webhooks = Webhooks(secret="whsec_" + self.ids.new("", 32))
+        self.checkout_page_base_url: str | None = None
+        """Where sessions' hosted ``url`` points: ``None`` is Stripe's ``https://checkout.stripe.com``;
+        ``fakecheckout serve`` sets its own address, so ``url`` opens its checkout page."""
         platform = self._account(None)
         self.sessions = platform.sessions
         self.prices = platform.prices
@@ -118,6 +121,11 @@ class World:
         if not isinstance(given, str) or not given.startswith("acct_"):
             raise ValueError(f"connected account ids start with 'acct_', not {account_id!r}")
         return self._account(account_id)
+
+    def namespaces(self) -> list[Account]:
+        """The platform's namespace, then every connected account's seen so far."""
+        with self.lock:
+            return list(self._accounts.values())
 
     def _account(self, account_id: str | None) -> Account:
         with self.lock:
@@ -481,7 +489,8 @@ class SessionsAPI(_AccountAPI):
         return envelope(data, has_more, f"{SESSIONS_URL}/{record.id}/line_items")
 
     def _render(self, record: SessionRecord, expand: Sequence[str]) -> dict[str, Any]:
-        out = render(record, copy=not self._world._serializing())
+        world = self._world
+        out = render(record, copy=not world._serializing(), page=world.checkout_page_base_url)
         for path in expand:
             head, _, rest = path.partition(".")
             if head == "line_items":

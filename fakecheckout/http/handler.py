@@ -155,6 +155,7 @@ class _Request:
         self.world = world
         self.method = method.upper()
         self.path, self.query = _split_url(url)
+        self.host = _host(url)
         self.headers = _lower(headers)
         raw: object = body
         self.body = raw.encode("utf-8") if isinstance(raw, str) else bytes(body or b"")
@@ -171,6 +172,9 @@ class _Request:
         return response
 
     def _answer(self) -> Response:
+        if self.host and self.host != "api.stripe.com":  # files.stripe.com, connect.stripe.com…
+            self.world.unhandled.append((self.method, f"https://{self.host}{self.path}"))
+            return self.error(errors.host_not_emulated(self.method, self.host, self.path))
         found = _match(self.method, self.path)
         if found is None:
             self.world.unhandled.append((self.method, self.path))
@@ -270,6 +274,17 @@ def _split_url(url: str) -> tuple[str, str]:
         rest = after[cut:]
     path, _, query = rest.partition("?")
     return path or "/", query
+
+
+def _host(url: str) -> str:
+    """The lower-cased host of a full URL (no user, port or trailing dot); ``""`` for a path."""
+    scheme = _SCHEME.match(url)
+    if not scheme:
+        return ""
+    authority = re.split(r"[/?#]", url[scheme.end() :], maxsplit=1)[0].rpartition("@")[2]
+    if authority.startswith("["):
+        return authority.partition("]")[0][1:].lower()
+    return authority.partition(":")[0].rstrip(".").lower()
 
 
 def _match(method: str, path: str) -> tuple[Route, list[str]] | None:
