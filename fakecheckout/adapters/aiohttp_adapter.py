@@ -20,29 +20,18 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fakecheckout.adapters.hosts import is_stripe_url
-from fakecheckout.adapters.patching import MethodPatch
-from fakecheckout.adapters.responses_adapter import Handle
+from fakecheckout.adapters.patching import MethodPatch, PatchingDoor
 
 
-class AiohttpAdapter:
+class AiohttpAdapter(PatchingDoor):
     """Routes ``aiohttp`` requests to Stripe hosts into ``handle`` while started."""
 
-    def __init__(self, handle: Handle) -> None:
-        self._handle = handle
-        self._patch: MethodPatch | None = None
-
-    def start(self) -> None:
+    def patches(self) -> list[MethodPatch]:
         try:
             import aiohttp
         except ImportError:
-            return
-        self._patch = MethodPatch(aiohttp.ClientSession, "_request", self._wrapper)
-        self._patch.start()
-
-    def stop(self) -> None:
-        if self._patch is not None:
-            self._patch.stop()
-            self._patch = None
+            return []
+        return [MethodPatch(aiohttp.ClientSession, "_request", self._wrapper)]
 
     def _wrapper(self, original: Any, is_active: Callable[[], bool]) -> Any:
         async def _request(session: Any, method: str, str_or_url: Any, **kwargs: Any) -> Any:

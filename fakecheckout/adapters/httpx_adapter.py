@@ -17,33 +17,21 @@ from collections.abc import Callable
 from typing import Any
 
 from fakecheckout.adapters.hosts import is_stripe_url
-from fakecheckout.adapters.patching import MethodPatch
-from fakecheckout.adapters.responses_adapter import Handle
+from fakecheckout.adapters.patching import MethodPatch, PatchingDoor
 
 
-class HttpxAdapter:
+class HttpxAdapter(PatchingDoor):
     """Routes ``httpx`` requests to Stripe hosts into ``handle`` while started."""
 
-    def __init__(self, handle: Handle) -> None:
-        self._handle = handle
-        self._patches: list[MethodPatch] = []
-
-    def start(self) -> None:
+    def patches(self) -> list[MethodPatch]:
         try:
             import httpx
         except ImportError:
-            return
-        self._patches = [
+            return []
+        return [
             MethodPatch(httpx.HTTPTransport, "handle_request", self._sync_wrapper),
             MethodPatch(httpx.AsyncHTTPTransport, "handle_async_request", self._async_wrapper),
         ]
-        for patch in self._patches:
-            patch.start()
-
-    def stop(self) -> None:
-        for patch in self._patches:
-            patch.stop()
-        self._patches = []
 
     def _answer(self, request: Any, body: bytes) -> Any:
         import httpx

@@ -6,8 +6,10 @@ itself): a Python audit hook (``sys.addaudithook``) that refuses the ``socket.ge
 ``socket.gethostbyname`` and ``socket.connect`` events for ``stripe.com`` and its subdomains by
 raising ``NetworkGuardError`` at the call site. An audit hook sees these calls however the
 function was imported (``from socket import getaddrinfo``) and in every thread, the resolver
-threads of ``asyncio`` included; code that resolves and connects in C without Python's ``socket``
-(``pycurl``, ``aiodns``) is out of its reach.
+threads of ``asyncio`` included. ``sock.connect((name, port))`` resolves the name in C before its
+audit event fires, so ``socket.socket.connect`` and ``connect_ex`` are also wrapped while a fake is
+active. Code that resolves and connects in C without Python's ``socket`` (``pycurl``, ``aiodns``)
+is out of the guard's reach.
 
 Audit hooks cannot be removed: the hook is added once, when a fake first starts, and does nothing
 (one boolean test) while no fake is active.
@@ -20,7 +22,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import socket
+
 from fakecheckout.adapters.hosts import is_stripe_host
+from fakecheckout.adapters.patching import MethodPatch
 
 OnBlocked = Callable[[str, str], None]
 """``on_blocked(event, target)``: told before the guard raises (to record it)."""
@@ -28,6 +33,21 @@ OnBlocked = Callable[[str, str], None]
 _lock = threading.Lock()
 _hook_added = False
 _on_blocked: OnBlocked | None = None
+
+
+def _connect_wrapper(original: Any, is_active: Callable[[], bool]) -> Any:
+    def connect(sock: socket.socket, address: Any, *args: Any) -> Any:
+        if is_active():
+            _audit("socket.connect", (sock, address))  # before the name is resolved
+        return original(sock, address, *args)
+
+    return connect
+
+
+_connect_patches = [
+    MethodPatch(socket.socket, "connect", _connect_wrapper),
+    MethodPatch(socket.socket, "connect_ex", _connect_wrapper),
+]
 
 
 class NetworkGuardError(ConnectionRefusedError):
@@ -51,6 +71,9 @@ def enable(on_blocked: OnBlocked) -> None:
         if not _hook_added:
             sys.addaudithook(_audit)
             _hook_added = True
+        if _on_blocked is None:
+            for patch in _connect_patches:
+                patch.start()
         _on_blocked = on_blocked
 
 
@@ -58,6 +81,9 @@ def disable() -> None:
     """Let connections to Stripe hosts through again."""
     global _on_blocked
     with _lock:
+        if _on_blocked is not None:
+            for patch in _connect_patches:
+                patch.stop()
         _on_blocked = None
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fakecheckout.adapters.responses_adapter import Handle
+
 _MISSING = object()
 
 
@@ -50,3 +52,25 @@ class MethodPatch:
                 delattr(self.owner, self.name)
             else:
                 setattr(self.owner, self.name, self._own)
+
+
+class PatchingDoor:
+    """A front door made of method patches: ``patches()`` lists them (empty when the client
+    library is not installed); ``start``/``stop`` apply and undo them together."""
+
+    def __init__(self, handle: Handle) -> None:
+        self._handle = handle
+        self._patches: list[MethodPatch] = []
+
+    def patches(self) -> list[MethodPatch]:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._patches = self.patches()
+        for patch in self._patches:
+            patch.start()
+
+    def stop(self) -> None:
+        for patch in reversed(self._patches):
+            patch.stop()
+        self._patches = []

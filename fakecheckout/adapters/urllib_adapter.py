@@ -20,29 +20,18 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from fakecheckout.adapters.hosts import is_stripe_url
-from fakecheckout.adapters.patching import MethodPatch
-from fakecheckout.adapters.responses_adapter import Handle
+from fakecheckout.adapters.patching import MethodPatch, PatchingDoor
 
 
-class UrllibAdapter:
+class UrllibAdapter(PatchingDoor):
     """Routes ``urllib.request`` calls to Stripe hosts into ``handle`` while started."""
 
-    def __init__(self, handle: Handle) -> None:
-        self._handle = handle
-        self._patches: list[MethodPatch] = []
-
-    def start(self) -> None:
-        self._patches = [MethodPatch(urllib.request.HTTPHandler, "http_open", self._wrapper)]
+    def patches(self) -> list[MethodPatch]:
+        patches = [MethodPatch(urllib.request.HTTPHandler, "http_open", self._wrapper)]
         https = getattr(urllib.request, "HTTPSHandler", None)  # absent without ssl
         if https is not None:
-            self._patches.append(MethodPatch(https, "https_open", self._wrapper))
-        for patch in self._patches:
-            patch.start()
-
-    def stop(self) -> None:
-        for patch in self._patches:
-            patch.stop()
-        self._patches = []
+            patches.append(MethodPatch(https, "https_open", self._wrapper))
+        return patches
 
     def _wrapper(self, original: Any, is_active: Callable[[], bool]) -> Any:
         def open_url(handler: Any, request: urllib.request.Request) -> Any:
