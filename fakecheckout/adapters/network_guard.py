@@ -17,12 +17,11 @@ Audit hooks cannot be removed: the hook is added once, when a fake first starts,
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 from collections.abc import Callable
 from typing import Any
-
-import socket
 
 from fakecheckout.adapters.hosts import is_stripe_host
 from fakecheckout.adapters.patching import MethodPatch

@@ -92,9 +92,11 @@ def test_urllib_raises_http_error_with_stripe_envelope_for_an_unknown_session():
 
 def test_raw_aiohttp_reaches_the_fake():
     async def create() -> tuple[int, dict]:
-        async with aiohttp.ClientSession() as session:
-            async with session.post(SESSIONS, headers={**AUTH, **FORM}, data=CREATE_BODY) as r:
-                return r.status, await r.json()
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(SESSIONS, headers={**AUTH, **FORM}, data=CREATE_BODY) as r,
+        ):
+            return r.status, await r.json()
 
     with FakeCheckout() as fake:
         status, created = asyncio.run(create())

@@ -27,9 +27,9 @@ import pytest
 from fakecheckout import Clock
 
 from ._support import (
+    DOORS,
     KEY_ENV,
     Backend,
-    DOORS,
     ClientStyle,
     Door,
     FakeBackend,
