@@ -48,12 +48,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return
         path = self.path.partition("?")[0]
         fake = self.server.fake
+        method = "GET" if self.command == "HEAD" else self.command  # HEAD: GET's headers
         if checkout_page.is_page_path(path):
-            status, headers, content = checkout_page.answer(fake, self.command, path)
+            status, headers, content = checkout_page.answer(fake, method, path)
         else:
-            status, headers, content = fake.handle(
-                self.command, self.path, dict(self.headers), body
-            )
+            status, headers, content = fake.handle(method, self.path, dict(self.headers), body)
         self._send(status, headers, b"" if self.command == "HEAD" else content, len(content))
 
     def _read_body(self) -> bytes | None:
@@ -113,7 +112,7 @@ class FakeServer(ThreadingHTTPServer):
     clients are not intercepted unless you also ``start()`` it.
     """
 
-    daemon_threads = True
+    daemon_threads = False  # joined by server_close (daemon threads are not tracked)
     block_on_close = True
 
     def __init__(self, fake: FakeCheckout, host: str = "127.0.0.1", port: int = 0) -> None:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import urlencode
 
 import aiohttp
@@ -21,6 +19,7 @@ import stripe
 import fakecheckout
 from fakecheckout import FakeCheckout
 from tests.factories import AUTH, KEY, payment_params
+from tests.local_pages import local_pages
 
 SESSIONS = "https://api.stripe.com/v1/checkout/sessions"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -36,26 +35,11 @@ CREATE_BODY = urlencode(
 )
 
 
-class _Pong(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", "4")
-        self.end_headers()
-        self.wfile.write(b"pong")
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def local_url() -> Iterator[str]:
     """A real server on loopback: the 'other host' a client reaches through the doors."""
-    server = HTTPServer(("127.0.0.1", 0), _Pong)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/ping"
-    server.shutdown()
-    server.server_close()
+    with local_pages({"/ping": b"pong"}) as base:
+        yield f"{base}/ping"
 
 
 def test_raw_httpx_reaches_the_fake():
