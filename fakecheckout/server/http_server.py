@@ -31,6 +31,7 @@ _MAX_BODY = 16 * 1024 * 1024
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
+    timeout = 60  # seconds a connection may stay silent (idle keep-alive, a body never sent)
     server: FakeServer
     server_version = "fakecheckout"
     sys_version = ""
@@ -50,7 +51,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         fake = self.server.fake
         method = "GET" if self.command == "HEAD" else self.command  # HEAD: GET's headers
         if checkout_page.is_page_path(path):
-            status, headers, content = checkout_page.answer(fake, method, path)
+            try:
+                status, headers, content = checkout_page.answer(fake, method, path)
+            except Exception:  # a bug of the page must not kill the connection's thread
+                logger.exception("fakecheckout's checkout page failed on %s %s", method, path)
+                status, headers, content = 500, {"Content-Type": "text/plain"}, b"page error\n"
         else:
             status, headers, content = fake.handle(method, self.path, dict(self.headers), body)
         self._send(status, headers, b"" if self.command == "HEAD" else content, len(content))
@@ -97,6 +102,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.wfile.write(content)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if getattr(self, "path", None) is None:  # the request line could not be parsed
+            logger.info('%s "%s" %s', self.client_address[0], self.requestline[:200], code)
+            return
         logger.info('%s "%s %s" %s', self.client_address[0], self.command, self.path, code)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name

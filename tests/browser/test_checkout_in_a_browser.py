@@ -113,3 +113,25 @@ def test_a_customer_cancels_in_a_browser_and_returns_to_the_cart(shop, browser):
         page.get_by_role("link", name="Cancel and return").click()
         page.wait_for_url(f"{shop}/cart")
         assert client.v1.checkout.sessions.retrieve(session.id).status == "open"
+
+
+def test_an_embedded_session_is_paid_in_an_iframe_of_the_shops_page(browser):
+    with fakecheckout.serve() as server:
+        client = stripe.StripeClient(KEY, base_addresses={"api": server.url})
+        with local_pages({"/return": _page("Order received")}) as shop:
+            session = client.v1.checkout.sessions.create(
+                params={
+                    "mode": "payment",
+                    "ui_mode": "embedded_page",
+                    "line_items": [shirt()],
+                    "return_url": f"{shop}/return?session_id={{CHECKOUT_SESSION_ID}}",
+                }
+            )
+            frame_url = f"{server.url}/c/embedded/{session.client_secret}"
+            checkout = f'<!doctype html><title>Checkout</title><iframe src="{frame_url}"></iframe>'
+            with local_pages({"/checkout": checkout.encode()}) as page_host:
+                page = browser.new_page()  # type: ignore[attr-defined]
+                page.goto(f"{page_host}/checkout")
+                page.frame_locator("iframe").get_by_role("button", name="Pay", exact=True).click()
+                page.wait_for_url(f"{shop}/return?session_id={session.id}")
+        assert client.v1.checkout.sessions.retrieve(session.id).status == "complete"

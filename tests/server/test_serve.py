@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -241,3 +242,47 @@ def test_serve_threads_answer_requests_concurrently(server):
     finally:
         release.set()
         expiring.join()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"NONSENSE\r\n\r\n",
+        b"GET /v1/checkout/sessions HTTP/9.9\r\n\r\n",
+        b"POST /v1/checkout/sessions HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+        b"POST /v1/checkout/sessions HTTP/1.1\r\nContent-Length: lots\r\n\r\n",
+        b"POST /v1/checkout/sessions HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"POST /v1/checkout/sessions HTTP/1.1\r\nContent-Length: 999999999999\r\n\r\n",
+        b"GET /c/pay/%ff%fe HTTP/1.1\r\n\r\n",
+        b"GET /v1/checkout/sessions/%00 HTTP/1.1\r\nAuthorization: Bearer \xff\r\n\r\n",
+    ],
+)
+def test_malformed_requests_get_an_answer_and_the_server_keeps_serving(server, raw):
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(raw)
+        connection.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    # a status line, or for a request line without a version the stdlib's HTTP/0.9 error page
+    found = re.match(rb"HTTP/1\.[01] (\d{3})", answer) or re.search(rb"Error code: (\d{3})", answer)
+    assert found, answer[:200]
+    status = int(found.group(1))
+    assert 400 <= status < 500 or status == 505, answer[:200]  # 505: HTTP version not supported
+    assert requests.get(f"{server.url}/v1/checkout/sessions", headers=AUTH).status_code == 200
+
+
+@pytest.mark.skipif(
+    "api_version" in inspect.signature(FakeCheckout).parameters,
+    reason="this FakeCheckout takes api_version (the test above covers the flag)",
+)
+def test_the_command_says_when_api_version_is_not_supported_yet():
+    result = subprocess.run(
+        [sys.executable, "-m", "fakecheckout", "serve", "--port", "0", "--api-version", "x"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "--api-version needs a fakecheckout that knows API versions" in result.stderr
