@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from .adapters.network_guard import NetworkGuardError
 from .core.clock import Clock, ManualClock, SystemClock
 from .core.errors import (
     APIError,
@@ -17,6 +18,7 @@ from .core.errors import (
     StripeError,
 )
 from .fake import FakeCheckout, UnhandledRequestError, WebhookDeliveryError, activate, current
+from .server import serve
 
 __all__ = [
     "APIError",
@@ -26,6 +28,7 @@ __all__ = [
     "IdempotencyError",
     "InvalidRequestError",
     "ManualClock",
+    "NetworkGuardError",
     "PermissionError",
     "StripeError",
     "SystemClock",
@@ -33,4 +36,5 @@ __all__ = [
     "WebhookDeliveryError",
     "activate",
     "current",
+    "serve",
 ]

@@ -40,6 +40,7 @@ from typing import Any, ParamSpec, TypeVar, overload
 
 import requests.adapters
 
+from fakecheckout.adapters.doors import ClientDoors
 from fakecheckout.adapters.responses_adapter import RequestsAdapter
 from fakecheckout.core.clock import Clock
 from fakecheckout.core.world import World
@@ -125,15 +126,27 @@ def _dispatch(
     return fake.handle(method, url, headers, body)
 
 
+def _record_blocked(event: str, target: str) -> None:
+    """The network guard refused ``event`` for ``target``: the calling context's fake records it."""
+    fake = _resolve()
+    if fake is not None:
+        fake.unhandled.append((event, target))
+
+
+_doors = ClientDoors(_dispatch, _record_blocked)
+"""The httpx, urllib and aiohttp doors and the network guard: on while any fake is active."""
+
+
 class UnhandledRequestError(Exception):
-    """Requests to ``api.stripe.com`` that the fake does not emulate were made while it was on."""
+    """Requests to Stripe hosts that the fake does not emulate were made while it was on."""
 
     def __init__(self, unhandled: list[tuple[str, str]]) -> None:
         self.unhandled = list(unhandled)
         lines = "\n".join(f"  {method} {path}" for method, path in self.unhandled)
         super().__init__(
-            f"fakecheckout answered {len(self.unhandled)} request(s) with 404 because it does not "
-            f"emulate them:\n{lines}\n(Pass strict=False to FakeCheckout to allow this.)"
+            f"fakecheckout refused {len(self.unhandled)} request(s) because it does not emulate "
+            f"them (a 404 answer, or a blocked connection to a Stripe host):\n{lines}\n"
+            "(Pass strict=False to FakeCheckout to allow this.)"
         )
 
 
@@ -163,7 +176,9 @@ class FakeCheckout(World):
         super().__init__(clock=clock, seed=seed)
         self.strict = strict
         self.unhandled: list[tuple[str, str]] = []
-        """``(method, path)`` of every request answered with the "not emulated" 404."""
+        """``(method, path)`` of every request answered with the "not emulated" 404 (the full URL
+        for a Stripe host other than ``api.stripe.com``), and ``(audit event, host:port)`` of every
+        connection to a Stripe host that the network guard refused."""
         self.idempotency = IdempotencyStore()
         """The ``Idempotency-Key`` results this fake remembers (HTTP door only)."""
         self._layer: _Layer | None = None
@@ -194,6 +209,8 @@ class FakeCheckout(World):
                 raise RuntimeError("this FakeCheckout is already started")
             self._layer = _acquire_layer()
             _started.append(self)
+            if len(_started) == 1:
+                _doors.start()
             live = tuple(fake for fake in stack if fake._layer is not None and fake is not self)
         _context_stack.set((*live, self))
 
@@ -236,6 +253,8 @@ class FakeCheckout(World):
         if layer is not None:
             layer.users -= 1
             _started.remove(self)
+            if not _started:
+                _doors.stop()
 
     def __enter__(self) -> FakeCheckout:
         self.start()

@@ -1,14 +1,14 @@
-"""The ``requests`` front door: calls to ``api.stripe.com`` go to a fake, through ``responses``.
+"""The ``requests`` front door: calls to Stripe hosts go to a fake, through ``responses``.
 
 While started, a private ``responses.RequestsMock`` patches ``requests.adapters.HTTPAdapter.send``.
-Every request whose host is exactly ``api.stripe.com`` (any scheme, port, method and path) is
-answered by the fake's ``handle``; every other request passes through to the ``send`` that was
-in place when ``start()`` ran: the network, or an outer ``responses`` mock (a user's
+Every request whose host is ``stripe.com`` or one of its subdomains (any scheme, port, method and
+path) is answered by the fake's ``handle`` (which answers ``api.stripe.com`` and refuses the other
+Stripe hosts with its "not emulated" 404); every other request passes through to the ``send``
+that was in place when ``start()`` ran: the network, or an outer ``responses`` mock (a user's
 ``@responses.activate``) or an outer fake, so those keep working inside.
 
-- Only ``api.stripe.com`` is intercepted, even if ``stripe.api_base`` points elsewhere (a user who
-  changed it wants another server); ``files.stripe.com`` and ``connect.stripe.com`` are not
-  emulated and pass through.
+- Only Stripe hosts are intercepted, even if ``stripe.api_base`` points elsewhere (a user who
+  changed it wants another server, such as ``fakecheckout serve``).
 - A ``responses`` mock started *after* the fake (inside it) sits on top of it and sees Stripe
   calls first; it refuses them unless told otherwise. Start your own mock first (outside), or
   add the fake's route to it: ``rsps.add(StripeRoute(fake.handle))``. Never ``add_passthru`` the
@@ -23,40 +23,29 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests.adapters
 import responses
 from requests import PreparedRequest
 
-STRIPE_API_HOST = "api.stripe.com"
-"""The one host the adapter intercepts."""
+from fakecheckout.adapters.hosts import is_stripe_url
 
 Handle = Callable[[str, str, Mapping[str, str], bytes], tuple[int, dict[str, str], bytes]]
 
 # Shown by ``responses`` when it lists routes; matching is ``StripeRoute.matches``.
-_STRIPE_URL = re.compile(r"https?://api\.stripe\.com(?::\d+)?/.*", re.IGNORECASE)
+_STRIPE_URL = re.compile(r"https?://(?:[^/?#@]*\.)?stripe\.com(?::\d+)?/.*", re.IGNORECASE)
 
-# Every URL whose host is not api.stripe.com: these pass through to the previous ``send``.
+# Every URL whose host is not a Stripe host: these pass through to the previous ``send``.
 _NOT_STRIPE = re.compile(
-    r"^(?![a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?api\.stripe\.com\.?(?::\d*)?(?:[/?#]|$))",
+    r"^(?![a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?(?:[^/?#@:]*\.)?stripe\.com\.?(?::\d*)?(?:[/?#]|$))",
     re.IGNORECASE,
 )
 
 
-def is_stripe_api(url: str) -> bool:
-    """Whether ``url``'s host is exactly ``api.stripe.com`` (case-insensitive)."""
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return False
-    return host is not None and host.rstrip(".") == STRIPE_API_HOST
-
-
 class StripeRoute(responses.CallbackResponse):
-    """A ``responses`` route that sends every request to ``api.stripe.com`` to ``handle``.
+    """A ``responses`` route that sends every request to a Stripe host to ``handle``.
 
-    It matches any method and path on that host, and keeps no record of its calls, only their
+    It matches any method and path on ``stripe.com`` and its subdomains, and keeps no record of its calls, only their
     number (``call_count``, so a ``responses`` mock that asserts every route fired is satisfied).
     """
 
@@ -67,9 +56,9 @@ class StripeRoute(responses.CallbackResponse):
         self._count_lock = threading.Lock()
 
     def matches(self, request: PreparedRequest) -> tuple[bool, str]:
-        if is_stripe_api(str(request.url)):
+        if is_stripe_url(str(request.url)):
             return True, ""
-        return False, f"URL is not on {STRIPE_API_HOST}"
+        return False, "URL is not on a Stripe host"
 
     @property
     def calls(self) -> responses.CallList:
@@ -89,7 +78,7 @@ class StripeRoute(responses.CallbackResponse):
 
 
 class RequestsAdapter:
-    """Routes ``requests`` calls to ``api.stripe.com`` into one fake while started."""
+    """Routes ``requests`` calls to Stripe hosts into one fake while started."""
 
     def __init__(self, handle: Handle) -> None:
         self._handle = handle

@@ -767,6 +767,16 @@ def unrecognized_url(method: str, path: str, emulated: Iterable[str] | None = No
     return InvalidRequestError(message, http_status=404)
 
 
+def host_not_emulated(method: str, host: str, path: str) -> StripeError:
+    """404 for a request to a Stripe host other than ``api.stripe.com`` while a fake is active."""
+    return InvalidRequestError(
+        f"fakecheckout does not emulate {host} ({method}: {path}). While a FakeCheckout is "
+        "active no request to a *.stripe.com host leaves the process, so this one was not sent; "
+        "fakecheckout answers only api.stripe.com.",
+        http_status=404,
+    )
+
+
 def internal_error() -> StripeError:
     return APIError(
         "An unknown error occurred inside fakecheckout. This is a bug: please report it with the "

@@ -130,6 +130,9 @@ class World:
         self.webhooks = Webhooks(secret="whsec_" + self.ids.new("", 32))
         self.account_id: str = self.ids.new("acct_", 16)
         """The platform's own account id: ``Stripe-Account: <account_id>`` addresses it."""
+        self.checkout_page_base_url: str | None = None
+        """Where sessions' hosted ``url`` points: ``None`` is Stripe's ``https://checkout.stripe.com``;
+        ``fakecheckout serve`` sets its own address, so ``url`` opens its checkout page."""
         self._platform = self._account(None)
         for resource in self.resources:
             setattr(self, resource.name, self._platform.api(resource.name))
@@ -155,6 +158,11 @@ class World:
         if account_id == self.account_id:
             return self._platform
         return self._account(account_id)
+
+    def namespaces(self) -> list[Account]:
+        """The platform's namespace, then every connected account's seen so far."""
+        with self.lock:
+            return list(self._accounts.values())
 
     def _account(self, account_id: str | None) -> Account:
         with self.lock:

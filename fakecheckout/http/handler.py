@@ -118,6 +118,7 @@ class _Request:
         self.world = world
         self.method = method.upper()
         self.path, self.query = _split_url(url)
+        self.host = _host(url)
         self.headers = _lower(headers)
         self.unsafe_header = _drop_unsafe_echoes(self.headers)
         raw: object = body
@@ -137,6 +138,9 @@ class _Request:
     def _answer(self) -> Response:
         if self.unsafe_header:
             return self.error(errors.invalid_header_value(self.unsafe_header))
+        if self.host and self.host != "api.stripe.com":  # files.stripe.com, connect.stripe.com…
+            self.world.unhandled.append((self.method, f"https://{self.host}{self.path}"))
+            return self.error(errors.host_not_emulated(self.method, self.host, self.path))
         found = _match(self.method, self.path)
         if found is None:
             return self.unrecognized()
@@ -257,6 +261,17 @@ def _split_url(url: str) -> tuple[str, str]:
         rest = after[cut:]
     path, _, query = rest.partition("?")
     return path or "/", query
+
+
+def _host(url: str) -> str:
+    """The lower-cased host of a full URL (no user, port or trailing dot); ``""`` for a path."""
+    scheme = _SCHEME.match(url)
+    if not scheme:
+        return ""
+    authority = re.split(r"[/?#]", url[scheme.end() :], maxsplit=1)[0].rpartition("@")[2]
+    if authority.startswith("["):
+        return authority.partition("]")[0][1:].lower()
+    return authority.partition(":")[0].rstrip(".").lower()
 
 
 def _match(method: str, path: str) -> tuple[Route, list[str]] | None:

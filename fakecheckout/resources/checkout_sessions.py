@@ -229,11 +229,12 @@ class SessionRecord:
 # --- rendering ----------------------------------------------------------------------------------
 
 
-def render(record: SessionRecord, *, copy: bool = True) -> dict[str, Any]:
+def render(record: SessionRecord, *, copy: bool = True, page: str | None = None) -> dict[str, Any]:
     """The full ``checkout.session`` JSON object (without ``line_items``).
 
     With ``copy`` (the default) nothing in it is shared with what is stored, so a caller may change
     it; ``copy=False`` is for a result that is only serialized (the HTTP door), and skips that.
+    ``page`` is the hosted page's base address (``World.checkout_page_base_url``).
     """
     fields = record.fields
     out: dict[str, Any] = {}
@@ -247,7 +248,7 @@ def render(record: SessionRecord, *, copy: bool = True) -> dict[str, Any]:
         out[name] = copy_json(value) if copy and type(value) in _CONTAINERS else value
     status = out["status"]
     if out["ui_mode"] == "hosted_page" and status == "open":
-        out["url"] = hosted_url(out["id"])
+        out["url"] = hosted_url(out["id"], page)
     if out["ui_mode"] != "hosted_page" and status == "open":
         out["client_secret"] = client_secret(out["id"])
     return out
@@ -263,9 +264,11 @@ def render_line_item(item: dict[str, Any], *, copy: bool = True) -> dict[str, An
     return copied
 
 
-def hosted_url(session_id: str) -> str:
-    """``https://checkout.stripe.com/c/pay/<id>#<fragment>``; the fragment is derived from the id."""
-    return f"https://checkout.stripe.com/c/pay/{session_id}#fid{_derived(session_id, 'url', 48)}"
+def hosted_url(session_id: str, page: str | None = None) -> str:
+    """``https://checkout.stripe.com/c/pay/<id>#<fragment>`` (``page`` replaces the address before
+    ``/c/pay``); the fragment is derived from the id."""
+    base = (page or "https://checkout.stripe.com").rstrip("/")
+    return f"{base}/c/pay/{session_id}#fid{_derived(session_id, 'url', 48)}"
 
 
 def client_secret(session_id: str) -> str:
@@ -1165,7 +1168,7 @@ class SessionsAPI(ResourceAPI):
         return self._world.record_event(
             self._account,
             f"checkout.session.{event}",
-            render(record, copy=False),
+            render(record, copy=False, page=self._world.checkout_page_base_url),
             at=at,
             by_request=by_request,
         )
@@ -1223,7 +1226,11 @@ class SessionsAPI(ResourceAPI):
     def _render(
         self, record: SessionRecord, expand: Sequence[str], *, prefix: str = ""
     ) -> dict[str, Any]:
-        out = render(record, copy=not self._world.serializing())
+        out = render(
+            record,
+            copy=not self._world.serializing(),
+            page=self._world.checkout_page_base_url,
+        )
         if f"{prefix}total_details.breakdown" in expand and out["total_details"] is not None:
             breakdown = copy_json(record.fields.get("_breakdown") or {"discounts": [], "taxes": []})
             out["total_details"] = {**out["total_details"], "breakdown": breakdown}

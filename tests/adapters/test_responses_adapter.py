@@ -92,13 +92,22 @@ def test_outer_responses_mock_does_not_see_stripe_calls(outer):
 
 
 @pytest.mark.parametrize(
-    "url",
-    ["https://files.stripe.com/v1/files", "https://api.stripe.com.example.com/v1/x"],
+    "url", ["https://api.stripe.com.example.com/v1/x", "https://notstripe.com/v1/x"]
 )
 def test_lookalike_hosts_are_not_intercepted(outer, url):
     outer.get(url, body="outer")
     with FakeCheckout():
         assert requests.get(url).text == "outer"
+
+
+def test_other_stripe_hosts_are_refused_with_the_not_emulated_404_even_over_an_outer_mock(outer):
+    url = "https://files.stripe.com/v1/files"
+    outer.get(url, body="outer")
+    with FakeCheckout(strict=False) as fake:
+        response = requests.get(url)
+    assert response.status_code == 404
+    assert "fakecheckout does not emulate files.stripe.com" in response.json()["error"]["message"]
+    assert fake.unhandled == [("GET", url)]
 
 
 def test_outer_responses_mock_answers_again_after_the_fake_stops(outer):

@@ -12,9 +12,11 @@ objects are not dicts) and on stripe 14 (whose objects are dicts).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -93,6 +95,14 @@ def fields_of(obj: Any) -> set[str]:
 
 def ids_of(objects: Iterable[Any]) -> list[str]:
     return [obj["id"] for obj in objects]
+
+
+def response_header(obj: Any, name: str) -> str | None:
+    """A header of the response that brought ``obj``, by name in any case: the SDK hands over
+    each HTTP client's own headers (``requests``' are case-insensitive, ``urllib``'s lowercased)."""
+    headers = obj.last_response.headers
+    wanted = name.lower()
+    return next((str(v) for k, v in headers.items() if k.lower() == wanted), None)
 
 
 def assert_stripe_error(
@@ -290,6 +300,115 @@ class RealBackend(Backend):
                     service.update(object_id, params={"active": False})
 
 
+# --- doors: how the SDK reaches the backend -----------------------------------------------------
+
+
+class Door:
+    """The HTTP client the SDK sends with, and where to (``api_base``, ``None``: Stripe's).
+
+    Async doors run each SDK call as its ``*_async`` method on one event loop in the test's own
+    thread (so the active fake is the test's, as in an ``async def`` test); what the SDK does
+    synchronously on a returned object (``next_page()``, ``auto_paging_iter()``) uses the door's
+    sync side (HTTPX's sync client, or ``requests`` beside aiohttp, as the SDK's
+    ``async_fallback_client`` pairs them), as does a call from a webhook callback that runs
+    inside an async call.
+    """
+
+    name = "requests"
+    is_async = False
+    api_base: str | None = None
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.http_client: stripe.HTTPClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        if self.is_async:
+            self._loop = asyncio.new_event_loop()
+
+    @property
+    def busy(self) -> bool:
+        """Whether the door's loop is running a call now (a callback inside it is calling)."""
+        return self._loop is not None and self._loop.is_running()
+
+    def run(self, awaitable: Any) -> Any:
+        assert self._loop is not None
+        return self._loop.run_until_complete(awaitable)
+
+    def close(self) -> None:
+        client = self.http_client
+        if self._loop is not None:
+            if client is not None:
+                self.run(client.close_async())
+            self._loop.close()
+        elif client is not None:
+            client.close()
+
+
+class HttpxDoor(Door):
+    name = "httpx"
+
+    def __init__(self, backend: Backend) -> None:
+        super().__init__(backend)
+        self.http_client = stripe.HTTPXClient(allow_sync_methods=True)
+
+
+class HttpxAsyncDoor(HttpxDoor):
+    name = "httpx_async"
+    is_async = True
+
+
+class UrllibDoor(Door):
+    name = "urllib"
+
+    def __init__(self, backend: Backend) -> None:
+        super().__init__(backend)
+        self.http_client = stripe.UrllibClient()
+
+
+class AiohttpDoor(Door):
+    name = "aiohttp"
+    is_async = True
+
+    def __init__(self, backend: Backend) -> None:
+        super().__init__(backend)
+        self.http_client = stripe.RequestsClient(async_fallback_client=stripe.AIOHTTPClient())
+
+    def close(self) -> None:
+        assert self.http_client is not None and self._loop is not None
+        self.run(self.http_client._async_fallback_client.close_async())  # type: ignore[union-attr]
+        self._loop.close()
+
+
+class ServerDoor(Door):
+    """The SDK (with ``requests``) over real HTTP to ``fakecheckout serve``'s server of the fake."""
+
+    name = "server"
+
+    def __init__(self, backend: Backend) -> None:
+        super().__init__(backend)
+        from fakecheckout.server import FakeServer
+
+        assert backend.fake is not None
+        self.server = FakeServer(backend.fake)
+        self.api_base = self.server.url
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self._thread.join()
+        self.server.server_close()
+
+
+DOORS: dict[str, type[Door]] = {
+    door.name: door
+    for door in (Door, HttpxDoor, HttpxAsyncDoor, UrllibDoor, AiohttpDoor, ServerDoor)
+}
+"""Every way in, by name: requests, httpx, httpx_async, urllib, aiohttp, server."""
+
+
 # --- SDK styles ---------------------------------------------------------------------------------
 
 
@@ -299,14 +418,22 @@ class SdkStyle:
 
     name: str
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, door: Door | None = None) -> None:
         self.backend = backend
+        self.door = door if door is not None else Door(backend)
 
     def __enter__(self) -> SdkStyle:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         return None
+
+    def call(self, owner: Any, method: str, *args: Any, **kwargs: Any) -> Any:
+        """``owner.method(...)``, or ``owner.method_async(...)`` run on the door's loop (unless
+        that loop is busy: a webhook callback inside a request calls the sync side)."""
+        if self.door.is_async and not self.door.busy:
+            return self.door.run(getattr(owner, f"{method}_async")(*args, **kwargs))
+        return getattr(owner, method)(*args, **kwargs)
 
     def create(self, params: dict[str, Any], **options: Any) -> Any:
         session = self._create(params, options)
@@ -341,40 +468,59 @@ class SdkStyle:
 
 
 class GlobalStyle(SdkStyle):
-    """``stripe.api_key = key; stripe.checkout.Session.create(...)``; globals restored on exit."""
+    """``stripe.api_key = key; stripe.checkout.Session.create(...)``; globals restored on exit
+    (``stripe.default_http_client`` and ``stripe.api_base`` set by the door too)."""
 
     name = "global"
 
     def __enter__(self) -> GlobalStyle:
-        self._saved = (stripe.api_key, stripe.max_network_retries)
+        self._saved = (
+            stripe.api_key,
+            stripe.max_network_retries,
+            stripe.default_http_client,
+            stripe.api_base,
+        )
         stripe.api_key = self.backend.api_key
         stripe.max_network_retries = self.backend.max_network_retries
+        if self.door.http_client is not None:
+            stripe.default_http_client = self.door.http_client
+        if self.door.api_base is not None:
+            stripe.api_base = self.door.api_base
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        stripe.api_key, stripe.max_network_retries = self._saved
+        (
+            stripe.api_key,
+            stripe.max_network_retries,
+            stripe.default_http_client,
+            stripe.api_base,
+        ) = self._saved
 
     def _create(self, params: dict[str, Any], options: dict[str, Any]) -> Any:
-        return stripe.checkout.Session.create(**params, **options)
+        return self.call(stripe.checkout.Session, "create", **params, **options)
 
     def retrieve(
         self, session_id: str, params: dict[str, Any] | None = None, **options: Any
     ) -> Any:
-        return stripe.checkout.Session.retrieve(session_id, **(params or {}), **options)
+        return self.call(
+            stripe.checkout.Session, "retrieve", session_id, **(params or {}), **options
+        )
 
     def update(self, session_id: str, params: dict[str, Any], **options: Any) -> Any:
-        return stripe.checkout.Session.modify(session_id, **params, **options)
+        return self.call(stripe.checkout.Session, "modify", session_id, **params, **options)
 
     def list(self, params: dict[str, Any] | None = None, **options: Any) -> Any:
-        return stripe.checkout.Session.list(**(params or {}), **options)
+        return self.call(stripe.checkout.Session, "list", **(params or {}), **options)
 
     def expire(self, session_id: str, params: dict[str, Any] | None = None, **options: Any) -> Any:
-        return stripe.checkout.Session.expire(session_id, **(params or {}), **options)
+        return self.call(stripe.checkout.Session, "expire", session_id, **(params or {}), **options)
 
     def list_line_items(
         self, session_id: str, params: dict[str, Any] | None = None, **options: Any
     ) -> Any:
-        return stripe.checkout.Session.list_line_items(session_id, **(params or {}), **options)
+        return self.call(
+            stripe.checkout.Session, "list_line_items", session_id, **(params or {}), **options
+        )
 
     def resource(self, name: str) -> ResourceCalls:
         return GlobalResource(self.backend, name)
@@ -385,34 +531,41 @@ class ClientStyle(SdkStyle):
 
     name = "client"
 
-    def __init__(self, backend: Backend) -> None:
-        super().__init__(backend)
+    def __init__(self, backend: Backend, door: Door | None = None) -> None:
+        super().__init__(backend, door)
+        extra: dict[str, Any] = {}
+        if self.door.http_client is not None:
+            extra["http_client"] = self.door.http_client
+        if self.door.api_base is not None:
+            extra["base_addresses"] = {"api": self.door.api_base}
         self.client = stripe.StripeClient(
-            backend.api_key, max_network_retries=backend.max_network_retries
+            backend.api_key, max_network_retries=backend.max_network_retries, **extra
         )
         self.sessions = self.client.v1.checkout.sessions
 
     def _create(self, params: dict[str, Any], options: dict[str, Any]) -> Any:
-        return self.sessions.create(params=params, options=options)  # type: ignore[arg-type]
+        return self.call(self.sessions, "create", params=params, options=options)
 
     def retrieve(
         self, session_id: str, params: dict[str, Any] | None = None, **options: Any
     ) -> Any:
-        return self.sessions.retrieve(session_id, params=params, options=options)  # type: ignore[arg-type]
+        return self.call(self.sessions, "retrieve", session_id, params=params, options=options)
 
     def update(self, session_id: str, params: dict[str, Any], **options: Any) -> Any:
-        return self.sessions.update(session_id, params=params, options=options)  # type: ignore[arg-type]
+        return self.call(self.sessions, "update", session_id, params=params, options=options)
 
     def list(self, params: dict[str, Any] | None = None, **options: Any) -> Any:
-        return self.sessions.list(params=params, options=options)  # type: ignore[arg-type]
+        return self.call(self.sessions, "list", params=params, options=options)
 
     def expire(self, session_id: str, params: dict[str, Any] | None = None, **options: Any) -> Any:
-        return self.sessions.expire(session_id, params=params, options=options)  # type: ignore[arg-type]
+        return self.call(self.sessions, "expire", session_id, params=params, options=options)
 
     def list_line_items(
         self, session_id: str, params: dict[str, Any] | None = None, **options: Any
     ) -> Any:
-        return self.sessions.line_items.list(session_id, params=params, options=options)  # type: ignore[arg-type]
+        return self.call(
+            self.sessions.line_items, "list", session_id, params=params, options=options
+        )
 
     def resource(self, name: str) -> ResourceCalls:
         return ClientResource(self.backend, name, getattr(self.client.v1, name))

@@ -1,5 +1,7 @@
-"""Fixtures of the conformance suite: ``stripe_backend`` (``fake`` / ``real``) and ``sdk``
-(``global`` / ``client``).
+"""Fixtures of the conformance suite: ``stripe_backend`` (``fake`` / ``real``), ``door`` (the
+SDK's HTTP client: ``requests``, ``httpx``, ``httpx_async``, ``urllib``, ``aiohttp``, ``server``)
+and ``sdk`` (``global`` / ``client``, through the door): every test that drives the SDK runs
+through every door with the same body.
 
 - ``fake`` always runs: a fresh, strict ``FakeCheckout`` intercepts ``requests`` to
   ``api.stripe.com``, so nothing reaches the network.
@@ -17,6 +19,7 @@ Run the real mode: ``STRIPE_TEST_SECRET_KEY=sk_test_… python -m pytest tests/c
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 
 import pytest
@@ -24,9 +27,11 @@ import pytest
 from fakecheckout import Clock
 
 from ._support import (
+    DOORS,
     KEY_ENV,
     Backend,
     ClientStyle,
+    Door,
     FakeBackend,
     GlobalStyle,
     RealBackend,
@@ -37,6 +42,11 @@ from ._support import (
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "doors(*names): run this test through these doors only (a slow test's representative "
+        "subset); the others are skipped",
+    )
     config.addinivalue_line(
         "markers",
         "fake_only: the test needs the fake (clock, complete(), connected accounts, its own "
@@ -88,15 +98,40 @@ def stripe_backend(request: pytest.FixtureRequest, fake_clock: Clock | None) -> 
         backend.close()
 
 
+_DOOR_NEEDS = {"httpx": "httpx", "httpx_async": "httpx", "aiohttp": "aiohttp"}
+"""The client library each door needs installed (the others need nothing beyond the SDK's)."""
+
+
+@pytest.fixture(params=list(DOORS))
+def door(request: pytest.FixtureRequest, stripe_backend: Backend) -> Iterator[Door]:
+    """How the SDK reaches the backend: requests, httpx (sync, async), urllib, aiohttp, or real
+    HTTP to ``fakecheckout serve`` (fake backend only)."""
+    name = request.param
+    subset = request.node.get_closest_marker("doors")
+    if subset is not None and name not in subset.args:
+        pytest.skip(f"slow test: runs through the {', '.join(subset.args)} doors only")
+    library = _DOOR_NEEDS.get(name)
+    if library is not None and importlib.util.find_spec(library) is None:
+        pytest.skip(f"{library} is not installed")
+    if name == "server" and not stripe_backend.is_fake:
+        pytest.skip("the server door serves the fake")
+    opened = DOORS[name](stripe_backend)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
 @pytest.fixture(params=["global", "client"])
-def sdk(request: pytest.FixtureRequest, stripe_backend: Backend) -> Iterator[SdkStyle]:
-    """The six endpoints in one SDK style: module-level ``stripe.*`` or ``StripeClient.v1``."""
+def sdk(request: pytest.FixtureRequest, stripe_backend: Backend, door: Door) -> Iterator[SdkStyle]:
+    """The six endpoints in one SDK style (module-level ``stripe.*`` or ``StripeClient.v1``),
+    through one door."""
     style: SdkStyle
     if request.param == "client":
         if not client_style_available():
             pytest.skip("this stripe has no StripeClient.v1")
-        style = ClientStyle(stripe_backend)
+        style = ClientStyle(stripe_backend, door)
     else:
-        style = GlobalStyle(stripe_backend)
+        style = GlobalStyle(stripe_backend, door)
     with style:
         yield style

@@ -13,7 +13,14 @@ import stripe
 
 from fakecheckout import FakeCheckout
 
-from ._support import Backend, SdkStyle, assert_stripe_error, line_item, payment_params
+from ._support import (
+    Backend,
+    SdkStyle,
+    assert_stripe_error,
+    line_item,
+    payment_params,
+    response_header,
+)
 
 
 def new_key() -> str:
@@ -32,12 +39,12 @@ def test_replayed_response_carries_idempotent_replayed_true(sdk: SdkStyle) -> No
     key = new_key()
     sdk.create(payment_params(), idempotency_key=key)
     again = sdk.create(payment_params(), idempotency_key=key)
-    assert again.last_response.headers.get("Idempotent-Replayed") == "true"
+    assert response_header(again, "Idempotent-Replayed") == "true"
 
 
 def test_first_response_with_a_key_is_not_marked_replayed(sdk: SdkStyle) -> None:
     first = sdk.create(payment_params(), idempotency_key=new_key())
-    assert first.last_response.headers.get("Idempotent-Replayed") is None
+    assert response_header(first, "Idempotent-Replayed") is None
 
 
 def test_same_key_with_other_params_raises_idempotency_error(sdk: SdkStyle) -> None:

@@ -35,6 +35,7 @@ def assert_each_once_in_created_order(
         assert ids_of(listed) == (expected_ids[::-1] if newest_first else expected_ids)
 
 
+@pytest.mark.doors("requests", "aiohttp", "server")  # 250 sessions each: a subset of doors
 def test_auto_paging_iter_yields_every_session_once_newest_first(
     sdk: SdkStyle, stripe_backend: Backend
 ) -> None:
@@ -44,6 +45,7 @@ def test_auto_paging_iter_yields_every_session_once_newest_first(
     assert_each_once_in_created_order(listed, ids_of(created), stripe_backend, newest_first=True)
 
 
+@pytest.mark.doors("requests", "httpx_async", "server")
 def test_auto_paging_iter_from_ending_before_walks_back_to_the_newest(
     sdk: SdkStyle, stripe_backend: Backend
 ) -> None:
