@@ -16,9 +16,11 @@ from .core.errors import (
     PermissionError,
     StripeError,
 )
+from .core.versions import API_VERSIONS
 from .fake import FakeCheckout, UnhandledRequestError, WebhookDeliveryError, activate, current
 
 __all__ = [
+    "API_VERSIONS",
     "APIError",
     "AuthenticationError",
     "Clock",

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from . import errors
+from . import errors, versions
 from .catalog import Catalog, customer_object, price_object
 from .clock import Clock, SystemClock
 from .currencies import SUPPORTED, is_supported
@@ -42,6 +42,7 @@ from .sessions import (
     render,
     render_line_item,
 )
+from .versioned import downgrade
 from .webhooks import Webhooks
 
 SESSIONS_URL = "/v1/checkout/sessions"
@@ -93,6 +94,9 @@ class AccountState:
 
 class World:
     """One fake's whole state. ``FakeCheckout`` adds the HTTP front door to it."""
+
+    api_version: str = versions.LATEST
+    """The account's default API version (``FakeCheckout(api_version=...)``)."""
 
     def __init__(self, *, clock: Clock | None = None, seed: int | None = None) -> None:
         self.clock: Clock = clock if clock is not None else SystemClock()
@@ -157,9 +161,10 @@ class World:
 
     @contextmanager
     def _operation(self) -> Iterator[int]:
-        """Hold the lock, read the clock once, settle due expiries; deliver events afterwards."""
+        """Hold the lock, read the clock once, settle due expiries; deliver events afterwards.
+        The operation runs at the request's API version, else at the fake's own."""
         try:
-            with self.lock:
+            with versions.using(versions.current(self.api_version)), self.lock:
                 now = self.clock.now()
                 self._settle(now)
                 yield now
@@ -222,6 +227,7 @@ class World:
             request_id=request_id,
             idempotency_key=idempotency_key,
             pending_webhooks=subscribers,
+            api_version=self.api_version,
         )
         state.events.add(recorded)
         if subscribers:
@@ -496,7 +502,7 @@ class SessionsAPI(_AccountAPI):
                 raise errors.expand_not_emulated(path)
             else:
                 raise errors.cannot_expand(path)
-        return out
+        return downgrade(out, versions.current(self._world.api_version))
 
     def _expanded(self, name: str, value: Any, path: str) -> Any:
         if value is None or isinstance(value, dict):

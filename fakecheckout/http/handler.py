@@ -5,7 +5,8 @@
 ``api_error`` envelope (the traceback goes to the ``fakecheckout`` logger).
 
 Order of checks: route (an unknown route is a 404 whatever the credentials, and is recorded in
-``world.unhandled``), ``Authorization`` (401), ``Stripe-Account`` (403), parameters (400), then
+``world.unhandled``), ``Authorization`` (401), ``Stripe-Account`` (403), ``Stripe-Version``
+(400, ``versions.parse``; the endpoint then runs at that version), parameters (400), then
 ``Idempotency-Key`` (POST only; see ``idempotency``), then the endpoint.
 
 Every request settles due time-based expiries, whatever its outcome (API.md: "at the start of every
@@ -30,7 +31,7 @@ Decisions that Stripe's docs leave open (fakecheckout's choices):
   ``account_invalid`` answer for an account the key cannot reach.
 - Responses are compact JSON (no indentation), ASCII-escaped. Every response carries
   ``Content-Type: application/json``, a fresh ``Request-Id`` and ``Stripe-Version`` (the
-  request's own, or the pinned version); errors add ``Stripe-Should-Retry: false``; a ``POST``
+  request's own when valid, else the fake's ``api_version``); errors add ``Stripe-Should-Retry: false``; a ``POST``
   that sent an ``Idempotency-Key`` gets it echoed, and replays add ``Idempotent-Replayed: true``.
 """
 
@@ -47,13 +48,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import unquote_plus
 
-from fakecheckout.core import errors
+from fakecheckout.core import errors, versions
 from fakecheckout.core.clock import Clock
 from fakecheckout.http import forms
 from fakecheckout.http.idempotency import IdempotencyStore, Replay, fingerprint
 
-API_VERSION = "2026-10-28.endive"
-"""The Stripe API version responses are shaped for: the one stripe==16.1.0 pins."""
+API_VERSION = versions.LATEST
+"""The newest Stripe API version (the one stripe==16.1.0 pins); a fake's default."""
 
 _logger = logging.getLogger("fakecheckout")
 
@@ -163,6 +164,7 @@ class _Request:
         )
         self.request_id = world.new_id("req_", 14)
         self.endpoint_ran = False
+        self.version: str | None = None  # the request's valid ``Stripe-Version``, if it sent one
 
     def answer(self) -> Response:
         response = self._answer()
@@ -181,6 +183,8 @@ class _Request:
             account = self.headers.get("stripe-account", "")
             if account and not _ACCOUNT.fullmatch(account):
                 raise errors.account_invalid(api_key, account)
+            if self.headers.get("stripe-version"):
+                self.version = versions.parse(self.headers["stripe-version"])
             params = forms.decode(self._form())
             namespace = self.world.account(account) if account else self.world
             if not self.idempotency_key:
@@ -229,7 +233,10 @@ class _Request:
         """Run the endpoint: status, body, and whether an ``Idempotency-Key`` keeps the result."""
         self.endpoint_ran = True
         try:
-            with self.world.request_context(self.request_id, self.idempotency_key or None):
+            with (
+                versions.using(self.version),
+                self.world.request_context(self.request_id, self.idempotency_key or None),
+            ):
                 result = route.endpoint(namespace, ids, params)
             return 200, _json(result), True
         except errors.StripeError as error:
@@ -243,6 +250,8 @@ class _Request:
 
     def respond(self, status: int, payload: bytes, extra: dict[str, str] | None = None) -> Response:
         headers = _base_headers(self.world, self.headers, self.request_id)
+        if self.version is not None:
+            headers["Stripe-Version"] = self.version
         if self.idempotency_key:
             headers["Idempotency-Key"] = self.idempotency_key
         if extra:
@@ -328,7 +337,7 @@ def _base_headers(
     return {
         "Content-Type": "application/json",
         "Request-Id": request_id or world.new_id("req_", 14),
-        "Stripe-Version": request_headers.get("stripe-version") or API_VERSION,
+        "Stripe-Version": getattr(world, "api_version", API_VERSION),
     }
 
 
