@@ -29,7 +29,7 @@ MAX_UNIT_AMOUNT = 10**12 - 1
 TEMPLATE: dict[str, Any] = {
     "id": None,
     "object": "checkout.session",
-    "adaptive_pricing": None,
+    "adaptive_pricing": {"enabled": True},
     "after_expiration": None,
     "allow_promotion_codes": None,
     "allowed_payment_method_types": None,
@@ -76,15 +76,15 @@ TEMPLATE: dict[str, Any] = {
     },
     "livemode": False,
     "locale": None,
-    "managed_payments": None,
+    "managed_payments": {"enabled": False},
     "metadata": {},
     "mode": "payment",
     "origin_context": None,
     "payment_intent": None,
     "payment_link": None,
-    "payment_method_collection": "always",
+    "payment_method_collection": "if_required",
     "payment_method_configuration_details": None,
-    "payment_method_options": {},
+    "payment_method_options": {"card": {"request_three_d_secure": "automatic"}},
     "payment_method_types": ["card"],
     "payment_status": "unpaid",
     "permissions": None,
@@ -300,6 +300,10 @@ class Builder:
         }
         if mode != "payment":
             fields["mode"] = mode
+            fields["payment_method_collection"] = "always"  # recordings: if_required in payment
+        if mode == "setup":
+            fields["payment_method_options"] = {}
+            fields["adaptive_pricing"] = None
         if ui_mode != "hosted_page":
             fields["ui_mode"] = ui_mode
         for name in ECHOED:

@@ -564,6 +564,8 @@ def _completed_details(record: SessionRecord, given: dict[str, Any] | None) -> d
         else:
             _check_text(param, value)
         details[name] = value
+    if details.get("tax_ids") is None:
+        details["tax_ids"] = []  # a completed session lists the tax ids collected (recordings)
     result: dict[str, Any] = details
     return result
 
