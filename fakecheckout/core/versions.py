@@ -50,8 +50,27 @@ RELEASES: tuple[tuple[str, str], ...] = (
     ("16.1.0", "2026-10-28.endive"),
 )
 
+#: Versions pinned by the other stripe-python releases since 8.0 (9.x; 11.1-11.5; 12.1-12.4;
+#: 14.0; 14.3), whose types the releases above already cover.
+OTHER_PINNED: tuple[str, ...] = (
+    "2024-04-10",
+    "2024-10-28.acacia",
+    "2024-11-20.acacia",
+    "2024-12-18.acacia",
+    "2025-01-27.acacia",
+    "2025-04-30.basil",
+    "2025-05-28.basil",
+    "2025-06-30.basil",
+    "2025-07-30.basil",
+    "2025-11-17.clover",
+    "2026-01-28.clover",
+)
+
 API_VERSIONS: tuple[str, ...] = tuple(
-    sorted({version for _, version in RELEASES} | set(MAJORS), key=lambda v: v[:10])
+    sorted(
+        {version for _, version in RELEASES} | set(MAJORS) | set(OTHER_PINNED),
+        key=lambda v: v[:10],
+    )
 )
 """Every API version fakecheckout knows by name, oldest first."""
 

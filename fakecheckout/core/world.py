@@ -32,6 +32,7 @@ from .pagination import (
     page_in_order,
 )
 from .params import validate
+from .session_expand import expand_item, expand_session
 from .sessions import (
     EXPANDABLE,
     Builder,
@@ -456,9 +457,10 @@ class SessionsAPI(_AccountAPI):
             checked = validate("list_line_items", params)
             record = self._get(id)
             request = PageRequest.from_params(checked)
+            result = self._line_items_page(record, request)
             for path in checked.get("expand", []):
-                _check_line_item_expand(path, path)
-            return self._line_items_page(record, request)
+                _expand_line_items(result, path, path)
+            return result
 
     # --- helpers (the lock is held) ---
 
@@ -491,13 +493,16 @@ class SessionsAPI(_AccountAPI):
         for path in expand:
             head, _, rest = path.partition(".")
             if head == "line_items":
+                if not isinstance(out.get("line_items"), dict):
+                    out["line_items"] = self._line_items_page(
+                        record, PageRequest(limit=LINE_ITEMS_PREVIEW)
+                    )
                 if rest:
-                    _check_line_item_expand(rest, path)
-                out["line_items"] = self._line_items_page(
-                    record, PageRequest(limit=LINE_ITEMS_PREVIEW)
-                )
+                    _expand_line_items(out["line_items"], rest, path)
             elif head in EXPANDABLE and not rest:
                 out[head] = self._expanded(head, out[head], path)
+            elif expand_session(out, path):
+                pass
             elif head in EXPANDABLE:
                 raise errors.expand_not_emulated(path)
             else:
@@ -532,16 +537,14 @@ def _strip_data(path: str) -> str:
     return path[len("data.") :]
 
 
-def _check_line_item_expand(path: str, full_path: str) -> None:
-    """``path`` under a line-items list (``data.price``…), named ``full_path`` in errors.
-
-    Line items carry their price already; deeper objects (products, …) are not modelled.
-    """
-    if path == "data.price":
-        return
-    if path.startswith("data.price."):
-        raise errors.expand_not_emulated(full_path)
-    raise errors.cannot_expand(full_path)
+def _expand_line_items(listing: dict[str, Any], path: str, full_path: str) -> None:
+    """``path`` under a line-items list (``data.price``, ``data.taxes``…), named ``full_path`` in
+    errors, applied to every item of the page."""
+    if not path.startswith("data."):
+        raise errors.cannot_expand(full_path)
+    listing["data"] = [dict(item) for item in listing["data"]]  # may be what is stored
+    for item in listing["data"] or [{}]:  # an empty page still refuses a path Stripe refuses
+        expand_item(item, path[len("data.") :], full_path)
 
 
 def _completed_details(record: SessionRecord, given: dict[str, Any] | None) -> dict[str, Any]:

@@ -284,3 +284,21 @@ def test_fields_at_follow_the_dated_changes():
     )
     # an addition reaches back: branding_settings is typed only from 13.x
     assert "branding_settings" in param_tree.fields_at("checkout.session", "2023-10-16")
+
+
+@pytest.mark.parametrize("version", fakecheckout.API_VERSIONS)
+def test_line_items_have_exactly_their_versions_item_fields(version):
+    fake = fake_at(version)
+    session = fake.sessions.create(**PAYMENT)
+    (item,) = fake.sessions.list_line_items(session["id"])["data"]
+    expected = param_tree.fields_at("item", version)
+    assert set(item) == expected - {"discounts", "taxes"}  # those two only when expanded
+
+
+@pytest.mark.parametrize("version", fakecheckout.API_VERSIONS)
+def test_events_have_exactly_their_versions_event_fields(version):
+    fake = fake_at(version)
+    fake.sessions.expire(fake.sessions.create(**PAYMENT)["id"])
+    (event,) = fake.events.list()["data"]
+    assert event["api_version"] == version
+    assert set(event) <= param_tree.fields_at("event", version)
