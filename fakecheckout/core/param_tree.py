@@ -25,6 +25,15 @@ from .paramspec import Array, Enum, Field, Map, MapKind, Node, Object, OneOf, Sc
 
 _SCALAR_KINDS = frozenset({"string", "integer", "boolean", "decimal", "number", "url", "currency"})
 
+#: Enum values in the order Stripe's own messages list them, where a real message shows it (the
+#: SDK types sort them): ``Invalid customer_creation: must be one of if_required or always``
+#: (vapor-community/stripe-kit issue 216), ``Invalid ui_mode: must be one of hosted or embedded``
+#: (a public project's copy of a pre-basil answer). Values not named keep the SDK's order, after.
+API_ORDER: dict[tuple[str, str], tuple[str, ...]] = {
+    ("create", "customer_creation"): ("if_required", "always"),
+    ("create", "ui_mode"): ("hosted", "embedded"),
+}
+
 
 def _read(name: str) -> Any:
     text = resources.files(__package__).joinpath("param_trees").joinpath(name).read_text("utf-8")
@@ -85,12 +94,13 @@ class _Builder:
             kind: ScalarKind = data  # type: ignore[assignment]
             return Scalar(kind)
         if "enum" in data:
-            values = tuple(
+            values = [
                 value
                 for value, mask in data["enum"].items()
                 if versions.exists(mask, self.version, (self.endpoint, path, value))
-            )
-            return Enum(values)
+            ]
+            first = [v for v in API_ORDER.get((self.endpoint, path), ()) if v in values]
+            return Enum((*first, *(v for v in values if v not in first)))
         if "array" in data:
             return Array(self.node(data["array"], path))
         if "map" in data:

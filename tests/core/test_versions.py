@@ -111,7 +111,7 @@ def test_ui_mode_custom_is_refused_at_2025_02_24_acacia_and_accepted_at_2025_03_
         fake_at(), FORM + "&ui_mode=custom&return_url=https://e.com/r", "2025-02-24.acacia"
     )
     assert status == 400
-    assert body["error"]["message"] == "Invalid ui_mode: must be one of embedded or hosted"
+    assert body["error"]["message"] == "Invalid ui_mode: must be one of hosted or embedded"
     status, _, session = post(
         fake_at(), FORM + "&ui_mode=custom&return_url=https://e.com/r", "2025-03-31.basil"
     )
