@@ -160,6 +160,19 @@ BRANDING_DEFAULTS: dict[str, Any] = {
     "logo": None,
 }
 
+#: ``collected_information`` and ``saved_payment_method_options`` of a session created for a
+#: ``customer`` (payment or subscription mode), as recorded; without one both are ``null``.
+COLLECTED_WITH_CUSTOMER: dict[str, Any] = {
+    "business_name": None,
+    "individual_name": None,
+    "shipping_details": None,
+}
+SAVED_WITH_CUSTOMER: dict[str, Any] = {
+    "allow_redisplay_filters": ["always"],
+    "payment_method_remove": "disabled",
+    "payment_method_save": None,
+}
+
 #: Create parameters shown on the object as a hash of these keys, ``null`` where not given.
 HASHES_WITH_NULLS: dict[str, tuple[str, ...]] = {
     "consent_collection": ("payment_method_reuse_agreement", "promotions", "terms_of_service"),
@@ -408,6 +421,9 @@ class Builder:
             customer = self.catalog.customer(customer_id, param="customer")
             fields["customer"] = customer_id
             fields["customer_creation"] = None
+            if mode != "setup":  # what the recorded session with a customer shows
+                fields["collected_information"] = dict(COLLECTED_WITH_CUSTOMER)
+                fields["saved_payment_method_options"] = copy_json(SAVED_WITH_CUSTOMER)
             if customer.get("email"):
                 fields["customer_details"] = customer_details(email=customer["email"])
         elif mode == "subscription":

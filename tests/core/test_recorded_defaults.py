@@ -43,3 +43,30 @@ def test_a_completed_session_lists_no_tax_ids_as_an_empty_list():
     session = made.sessions.create(mode="payment", line_items=ITEMS, success_url="https://e.com")
     completed = made.sessions.complete(session["id"])
     assert completed["customer_details"]["tax_ids"] == []
+
+
+def test_a_session_for_a_customer_has_the_recorded_collected_and_saved_options():
+    made = fake()
+    customer = made.customers.add(email="jo@example.com")
+    session = made.sessions.create(
+        mode="subscription",
+        customer=customer["id"],
+        line_items=[{"price": "price_m", "quantity": 1}],
+        success_url="https://e.com",
+    )
+    assert session["collected_information"] == {
+        "business_name": None,
+        "individual_name": None,
+        "shipping_details": None,
+    }
+    assert session["saved_payment_method_options"] == {
+        "allow_redisplay_filters": ["always"],
+        "payment_method_remove": "disabled",
+        "payment_method_save": None,
+    }
+
+
+def test_a_session_without_a_customer_has_no_collected_or_saved_options():
+    session = fake().sessions.create(mode="payment", line_items=ITEMS, success_url="https://e.com")
+    assert session["collected_information"] is None
+    assert session["saved_payment_method_options"] is None
