@@ -17,10 +17,12 @@ from .core.errors import (
     PermissionError,
     StripeError,
 )
+from .core.versions import API_VERSIONS
 from .fake import FakeCheckout, UnhandledRequestError, WebhookDeliveryError, activate, current
 from .server import serve
 
 __all__ = [
+    "API_VERSIONS",
     "APIError",
     "AuthenticationError",
     "Clock",

@@ -42,6 +42,7 @@ import requests.adapters
 
 from fakecheckout.adapters.doors import ClientDoors
 from fakecheckout.adapters.responses_adapter import RequestsAdapter
+from fakecheckout.core import versions
 from fakecheckout.core.clock import Clock
 from fakecheckout.core.world import World
 from fakecheckout.http import handler
@@ -171,9 +172,17 @@ class FakeCheckout(World):
     """
 
     def __init__(
-        self, *, clock: Clock | None = None, seed: int | None = None, strict: bool = True
+        self,
+        *,
+        clock: Clock | None = None,
+        seed: int | None = None,
+        strict: bool = True,
+        api_version: str | None = None,
     ) -> None:
         super().__init__(clock=clock, seed=seed)
+        self.api_version = versions.default_version(api_version)
+        """The account's default API version: for requests without ``Stripe-Version``, direct-API
+        calls, events and webhook payloads (``None``: the newest, ``API_VERSIONS[-1]``)."""
         self.strict = strict
         self.unhandled: list[tuple[str, str]] = []
         """``(method, path)`` of every request answered with the "not emulated" 404 (the full URL

@@ -146,6 +146,12 @@ def unknown_parameter(name: str) -> StripeError:
     )
 
 
+def invalid_api_version(version: str) -> StripeError:
+    """A ``Stripe-Version`` header that is no API version (wording quoted by SDK users; no code,
+    no param: unverified)."""
+    return InvalidRequestError(f"Invalid Stripe API version: {version}")
+
+
 def missing_parameter(name: str) -> StripeError:
     """Unverified as official; quoted word for word by several third parties."""
     return InvalidRequestError(

@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from . import versions
 from .pagination import SortedIndex
+from .versioned import downgrade
 
-API_VERSION = "2026-10-28.endive"
+API_VERSION = versions.LATEST
 
 
 @dataclass(eq=False)
@@ -32,19 +34,23 @@ class EventRecord:
     request_id: str | None
     idempotency_key: str | None
     pending_webhooks: int
+    api_version: str = API_VERSION  # the account's default when it happened
 
     @property
     def key(self) -> tuple[int, int]:
         return (self.created, self.seq)
 
     def render(self) -> dict[str, Any]:
-        """The ``event`` object, as Stripe sends it."""
+        """The ``event`` object, as Stripe sends it: ``data.object`` in the shape of the event's
+        ``api_version`` (the account default), whatever version reads the event."""
         out: dict[str, Any] = {"id": self.id, "object": "event"}
         if self.account is not None:
             out["account"] = self.account
-        out["api_version"] = API_VERSION
+        out["api_version"] = self.api_version
         out["created"] = self.created
-        out["data"] = {"object": json.loads(zlib.decompress(self.data))}
+        out["data"] = {
+            "object": downgrade(json.loads(zlib.decompress(self.data)), self.api_version)
+        }
         if self.previous is not None:
             out["data"]["previous_attributes"] = json.loads(zlib.decompress(self.previous))
         out["livemode"] = False

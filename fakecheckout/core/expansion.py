@@ -3,7 +3,8 @@
 Each resource declares, per object it renders, which fields are expandable and the object each
 one points at (``{"customer": "customer", "line_items": "list:item"}``). A ``list:<object>``
 target is a list whose ``data`` items are ``<object>``: its paths go on through ``data.``
-(``line_items.data.price.product``; a list endpoint's ``data.customer``). An id is looked up by
+(``line_items.data.price.product``; a list endpoint's ``data.customer``); an ``each:<object>``
+target is a plain list of such hashes (``shipping_options.shipping_rate``). An id is looked up by
 the resolver of the object it points at; a target no resource emulates can only stay ``null``.
 
 Expansion never changes what is stored: every hash it writes into is copied first.
@@ -16,6 +17,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from . import errors
+
+EACH = "each:"
+"""A target ``each:<object>`` is a plain list (no ``data``) whose items are ``<object>`` hashes:
+the path goes on in every item (``shipping_options.shipping_rate``)."""
 
 MAX_DEPTH = 4
 """Stripe expands at most four levels (``line_items.data.price.product``)."""
@@ -65,7 +70,7 @@ class Expander:
                 target = self._fields.get(name, {}).get(part)
                 if target is None:
                     raise errors.cannot_expand(path)
-                name = target
+                name = target.removeprefix(EACH)
             if (object_name.startswith("list:") and len(parts) == 1) or parts[-1] == "data":
                 raise errors.cannot_expand(path)  # ``data`` itself is no expandable field
 
@@ -96,6 +101,15 @@ class Expander:
             value = found
         elif isinstance(value, dict):
             value = dict(value)  # expanded already (a line item's price): copy before writing
+        elif isinstance(value, list) and target.startswith(EACH):
+            # a plain list of hashes (a session's ``shipping_options``): the path goes on in each
+            items = [dict(item) if isinstance(item, dict) else item for item in value]
+            obj[head] = items
+            if rest:
+                for item in items:
+                    if isinstance(item, dict):
+                        self._expand(item, target[len(EACH) :], rest, path)
+            return
         # else: a list a virtual field built (a line item's ``discounts``), fresh already
         obj[head] = value
         if rest:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import math
 import re
 import time
@@ -27,10 +28,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import errors
+from . import errors, versions
 from .currencies import SUPPORTED, is_supported
-from .param_tree import ENDPOINTS
+from .param_tree import endpoint_names, tree
 from .paramspec import Array, Enum, Map, Node, Object, OneOf, Scalar
+from .versioned import to_stored
 
 MAX_STRING_LENGTH = 5000
 METADATA_MAX_KEYS = 50
@@ -51,28 +53,35 @@ _HOST = re.compile(r"[\w.:-]+")
 _Checker = Callable[[Any, str], Any]
 
 
-def validate(endpoint: str, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Check ``raw`` against ``endpoint``'s parameter tree and return it coerced.
+def validate(
+    endpoint: str, raw: Mapping[str, Any], *, version: str | None = None
+) -> dict[str, Any]:
+    """Check ``raw`` against ``endpoint``'s parameter tree at an API version; return it coerced.
 
     ``endpoint`` is a key of ``param_tree.ENDPOINTS``: ``create``, ``update``, ``list``,
-    ``retrieve``, ``expire``, ``list_line_items`` (Checkout Sessions), ``events.list`` or
-    ``events.retrieve``. The result holds only the parameters given (no defaults), with integers
+    ``retrieve``, ``expire``, ``list_line_items`` (Checkout Sessions), ``events.list``,
+    ``events.retrieve``, ``customers.create`` and the like. ``version`` defaults to the current
+    operation's (``versions.current()``); parameters of an older version that the object stores
+    otherwise are translated to the stored form (``versioned.to_stored``). The result holds only the parameters given (no defaults), with integers
     as ``int``, booleans as ``bool``, decimals as normalized strings, currencies in lowercase and
     arrays as lists. Raises a ``StripeError`` for the first problem found, depth first in the
     order given. An unknown ``endpoint`` or a ``raw`` that is not a mapping is a programming error
     (``ValueError`` / ``TypeError``), not a request error.
     """
+    if version is None:
+        version = versions.current()
     try:
-        check = _ROOTS[endpoint]
+        check = _root(endpoint, versions.bucket(version))
     except KeyError:
-        raise ValueError(f"unknown endpoint {endpoint!r}; one of {', '.join(_ROOTS)}") from None
+        names = ", ".join(endpoint_names())
+        raise ValueError(f"unknown endpoint {endpoint!r}; one of {names}") from None
     if not isinstance(raw, Mapping):
         raise TypeError(f"parameters must be a mapping, not {type(raw).__name__}")
     cyclic = _cycle_in(raw)
     if cyclic is not None:
         raise errors.cyclic_value(cyclic)
     result: dict[str, Any] = check(raw, "")
-    return result
+    return to_stored(endpoint, result, version)
 
 
 def _cycle_in(raw: Mapping[str, Any]) -> str | None:
@@ -470,9 +479,7 @@ def _one_of_checker(node: OneOf, memo: dict[int, _Checker]) -> _Checker:
     return check
 
 
-def _compile_roots() -> dict[str, _Checker]:
-    memo: dict[int, _Checker] = {}
-    return {endpoint: _compile(root, memo) for endpoint, root in ENDPOINTS.items()}
-
-
-_ROOTS = _compile_roots()
+@functools.cache
+def _root(endpoint: str, day: str) -> _Checker:
+    """The compiled checker of an endpoint for the versions from ``day`` (a bucket) on."""
+    return _compile(tree(endpoint, day), {})

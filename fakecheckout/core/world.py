@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import versions
 from .clock import Clock, SystemClock
 from .events import EventRecord, EventStore, pack
 from .expansion import Expander
@@ -103,6 +104,9 @@ class Account:
 
 class World:
     """One fake's whole state. ``FakeCheckout`` adds the HTTP front door to it."""
+
+    api_version: str = versions.LATEST
+    """The account's default API version (``FakeCheckout(api_version=...)``)."""
 
     def __init__(
         self,
@@ -206,9 +210,10 @@ class World:
 
     @contextmanager
     def operation(self) -> Iterator[int]:
-        """Hold the lock, read the clock once, settle due timers; deliver events afterwards."""
+        """Hold the lock, read the clock once, settle due timers; deliver events afterwards.
+        The operation runs at the request's API version, else at the fake's own."""
         try:
-            with self.lock:
+            with versions.using(versions.current(self.api_version)), self.lock:
                 now = self.clock.now()
                 self._settle(now)
                 yield now
@@ -265,6 +270,7 @@ class World:
             request_id=request_id,
             idempotency_key=idempotency_key,
             pending_webhooks=subscribers + len(owed),
+            api_version=self.api_version,
         )
         account.event_store.add(recorded)
         if subscribers:

@@ -5,7 +5,8 @@
 ``api_error`` envelope (the traceback goes to the ``fakecheckout`` logger).
 
 Order of checks: route (an unknown route is Stripe's 404 whatever the credentials; one that
-Stripe has but the fake does not emulate is also recorded in ``world.unhandled``), ``Authorization`` (401), ``Stripe-Account`` (403), parameters (400), then
+Stripe has but the fake does not emulate is also recorded in ``world.unhandled``), ``Authorization`` (401), ``Stripe-Account`` (403), ``Stripe-Version``
+(400, ``versions.parse``; the endpoint then runs at that version), parameters (400), then
 ``Idempotency-Key`` (POST only; see ``idempotency``), then the endpoint.
 
 Every request settles due time-based expiries, whatever its outcome (API.md: "at the start of every
@@ -31,7 +32,7 @@ Decisions that Stripe's docs leave open (fakecheckout's choices):
   ``account_invalid`` answer for an account the key cannot reach.
 - Responses are compact JSON (no indentation), ASCII-escaped. Every response carries
   ``Content-Type: application/json``, a fresh ``Request-Id`` and ``Stripe-Version`` (the
-  request's own, or the pinned version); errors add ``Stripe-Should-Retry`` (``true`` only for
+  request's own when valid, else the fake's ``api_version``); errors add ``Stripe-Should-Retry`` (``true`` only for
   the 409 of a key in flight, see ``should_retry``); a ``POST``
   that sent an ``Idempotency-Key`` gets it echoed, and replays add ``Idempotent-Replayed: true``.
 """
@@ -49,15 +50,15 @@ from typing import Any, Protocol
 from urllib.parse import unquote_plus
 
 from fakecheckout import resources
-from fakecheckout.core import errors
+from fakecheckout.core import errors, versions
 from fakecheckout.core.clock import Clock
 from fakecheckout.core.resource import Route
 from fakecheckout.http import forms
 from fakecheckout.http.idempotency import IdempotencyStore, Replay, fingerprint
 from fakecheckout.http.route_recognition import is_stripe_route
 
-API_VERSION = "2026-10-28.endive"
-"""The Stripe API version responses are shaped for: the one stripe==16.1.0 pins."""
+API_VERSION = versions.LATEST
+"""The newest Stripe API version (the one stripe==16.1.0 pins); a fake's default."""
 
 _logger = logging.getLogger("fakecheckout")
 
@@ -128,6 +129,7 @@ class _Request:
         )
         self.request_id = world.new_id("req_", 14)
         self.endpoint_ran = False
+        self.version: str | None = None  # the request's valid ``Stripe-Version``, if it sent one
 
     def answer(self) -> Response:
         response = self._answer()
@@ -152,6 +154,8 @@ class _Request:
                 raise errors.account_invalid(api_key, account)
             if account == self.world.account_id:
                 account = ""  # the platform addressing itself: as if the header were absent
+            if self.headers.get("stripe-version"):
+                self.version = versions.parse(self.headers["stripe-version"])
             params = forms.decode(self._form())
             namespace = self.world.account(account) if account else self.world
             if not self.idempotency_key:
@@ -209,7 +213,10 @@ class _Request:
         """Run the endpoint: status, body, and whether an ``Idempotency-Key`` keeps the result."""
         self.endpoint_ran = True
         try:
-            with self.world.request_context(self.request_id, self.idempotency_key or None):
+            with (
+                versions.using(self.version),
+                self.world.request_context(self.request_id, self.idempotency_key or None),
+            ):
                 result = route.endpoint(namespace, ids, params)
             return 200, _json(result), True
         except errors.StripeError as error:
@@ -225,6 +232,8 @@ class _Request:
 
     def respond(self, status: int, payload: bytes, extra: dict[str, str] | None = None) -> Response:
         headers = _base_headers(self.world, self.headers, self.request_id)
+        if self.version is not None:
+            headers["Stripe-Version"] = self.version
         if self.idempotency_key:
             headers["Idempotency-Key"] = self.idempotency_key
         if extra:
@@ -359,7 +368,7 @@ def _base_headers(
     return {
         "Content-Type": "application/json",
         "Request-Id": request_id or world.new_id("req_", 14),
-        "Stripe-Version": request_headers.get("stripe-version") or API_VERSION,
+        "Stripe-Version": getattr(world, "api_version", API_VERSION),
     }
 
 

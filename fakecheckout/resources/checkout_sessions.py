@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from fakecheckout.core import errors
+from fakecheckout.core import errors, versions
 from fakecheckout.core.currencies import check_checkout_total
 from fakecheckout.core.ids import BYTE_TO_BASE62, IdFactory
 from fakecheckout.core.objects import copy_json, merge_metadata
@@ -22,6 +22,7 @@ from fakecheckout.core.pagination import CreatedRange, PageRequest, envelope, pa
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, ResourceAPI, Route
 from fakecheckout.core.store import Store
+from fakecheckout.core.versioned import downgrade
 
 from . import checkout_amounts
 from .prices import decimal_amount, price_object, unit_amounts
@@ -40,7 +41,7 @@ MAX_SUBSCRIPTION_LINE_ITEMS = 20  # of each kind: recurring and one-time
 TEMPLATE: dict[str, Any] = {
     "id": None,
     "object": "checkout.session",
-    "adaptive_pricing": None,
+    "adaptive_pricing": {"enabled": True},
     "after_expiration": None,
     "allow_promotion_codes": None,
     "allowed_payment_method_types": None,
@@ -87,15 +88,15 @@ TEMPLATE: dict[str, Any] = {
     },
     "livemode": False,
     "locale": None,
-    "managed_payments": None,
+    "managed_payments": {"enabled": False},
     "metadata": {},
     "mode": "payment",
     "origin_context": None,
     "payment_intent": None,
     "payment_link": None,
-    "payment_method_collection": "always",
+    "payment_method_collection": "if_required",
     "payment_method_configuration_details": None,
-    "payment_method_options": {},
+    "payment_method_options": {"card": {"request_three_d_secure": "automatic"}},
     "payment_method_types": ["card"],
     "payment_status": "unpaid",
     "permissions": None,
@@ -169,6 +170,19 @@ BRANDING_DEFAULTS: dict[str, Any] = {
     "font_family": "default",
     "icon": None,
     "logo": None,
+}
+
+#: ``collected_information`` and ``saved_payment_method_options`` of a session created for a
+#: ``customer`` (payment or subscription mode), as recorded; without one both are ``null``.
+COLLECTED_WITH_CUSTOMER: dict[str, Any] = {
+    "business_name": None,
+    "individual_name": None,
+    "shipping_details": None,
+}
+SAVED_WITH_CUSTOMER: dict[str, Any] = {
+    "allow_redisplay_filters": ["always"],
+    "payment_method_remove": "disabled",
+    "payment_method_save": None,
 }
 
 #: Create parameters shown on the object as a hash of these keys, ``null`` where not given.
@@ -328,6 +342,10 @@ class Builder:
         }
         if mode != "payment":
             fields["mode"] = mode
+            fields["payment_method_collection"] = "always"  # recordings: if_required in payment
+        if mode == "setup":
+            fields["payment_method_options"] = {}
+            fields["adaptive_pricing"] = None
         if ui_mode != "hosted_page":
             fields["ui_mode"] = ui_mode
         for name in ECHOED:
@@ -445,6 +463,9 @@ class Builder:
             customer = self.catalog.customer(customer_id, param="customer")
             fields["customer"] = customer_id
             fields["customer_creation"] = None
+            if mode != "setup":  # what the recorded session with a customer shows
+                fields["collected_information"] = dict(COLLECTED_WITH_CUSTOMER)
+                fields["saved_payment_method_options"] = copy_json(SAVED_WITH_CUSTOMER)
             if customer.get("email"):
                 fields["customer_details"] = customer_details(email=customer["email"])
         elif mode == "subscription":
@@ -1013,7 +1034,7 @@ class SessionsAPI(ResourceAPI):
             data = [self._render(record, expand, prefix="data.") for record in records]
             out = envelope(data, has_more, SESSIONS_URL)
             expander.expand(out, "list:checkout.session", expand)
-            return out
+            return downgrade(out, versions.current())
 
     def expire(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002
         """``POST /v1/checkout/sessions/{id}/expire``: an ``open`` session becomes ``expired``."""
@@ -1231,12 +1252,18 @@ class SessionsAPI(ResourceAPI):
             copy=not self._world.serializing(),
             page=self._world.checkout_page_base_url,
         )
-        if f"{prefix}total_details.breakdown" in expand and out["total_details"] is not None:
+        breakdown_path = f"{prefix}total_details.breakdown"
+        wants_breakdown = any(
+            path == breakdown_path or path.startswith(breakdown_path + ".") for path in expand
+        )
+        if wants_breakdown and out["total_details"] is not None:
             breakdown = copy_json(record.fields.get("_breakdown") or {"discounts": [], "taxes": []})
             out["total_details"] = {**out["total_details"], "breakdown": breakdown}
-        if expand and not prefix:
+        if prefix:
+            return out  # an item of a list: the list is shaped as a whole
+        if expand:
             self._account.expander.expand(out, "checkout.session", expand)
-        return out
+        return downgrade(out, versions.current())
 
 
 def _filter_param(params: dict[str, Any], name: str) -> str | None:
@@ -1267,6 +1294,8 @@ def _completed_details(record: SessionRecord, given: dict[str, Any] | None) -> d
         elif value is not None and not isinstance(value, str):
             raise errors.invalid_string(param, value)
         details[name] = value
+    if details.get("tax_ids") is None:
+        details["tax_ids"] = []  # a completed session lists the tax ids collected (recordings)
     result: dict[str, Any] = details
     return result
 
@@ -1296,8 +1325,28 @@ RESOURCE = Resource(
             **{name: name for name in EXPANDABLE},
             "line_items": "list:item",
             "total_details": "checkout.session.total_details",
+            "discounts": "each:checkout.session.discount",
+            "shipping_cost": "checkout.session.shipping_cost",
+            "shipping_options": "each:checkout.session.shipping_option",
         },
+        # Nested ids Stripe documents as expandable (docs.stripe.com/api/checkout/sessions/object)
         "checkout.session.total_details": {"breakdown": "total_details.breakdown"},
-        "item": {"price": "price", "discounts": "item.discounts", "taxes": "item.taxes"},
+        "total_details.breakdown": {
+            "discounts": "each:discount_amount",
+            "taxes": "each:tax_amount",
+        },
+        "checkout.session.discount": {"coupon": "coupon", "promotion_code": "promotion_code"},
+        "checkout.session.shipping_cost": {
+            "shipping_rate": "shipping_rate",
+            "taxes": "each:tax_amount",
+        },
+        "checkout.session.shipping_option": {"shipping_rate": "shipping_rate"},
+        "discount_amount": {"discount": "discount"},
+        "tax_amount": {"rate": "tax_rate"},
+        "item": {
+            "price": "price",
+            "discounts": "each:discount_amount",
+            "taxes": "each:tax_amount",
+        },
     },
 )

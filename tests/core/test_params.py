@@ -370,7 +370,7 @@ def test_enum_rejects_other_values_listing_stripes_in_order(given):
 
 def test_enum_with_two_values_uses_or():
     err = error("create", {"customer_creation": "never"})
-    assert err.message == "Invalid customer_creation: must be one of always or if_required"
+    assert err.message == "Invalid customer_creation: must be one of if_required or always"
 
 
 @pytest.mark.parametrize("types", [["card", "bogus"], {"0": "card", "1": "bogus"}])
@@ -718,7 +718,7 @@ def _outcome(endpoint: str, raw: Any) -> Any:
         return (err.param, err.message)
 
 
-ENDPOINT_NAMES = st.sampled_from(sorted(ENDPOINTS))
+ENDPOINT_NAMES = st.sampled_from(sorted(name for name in ENDPOINTS if ENDPOINTS[name].fields))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
