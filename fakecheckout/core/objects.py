@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import errors
 from .pagination import CreatedRange, PageRequest, envelope
-from .params import METADATA_MAX_KEYS
+from .params import METADATA_MAX_KEYS, validate
 from .resource import ResourceAPI
+from .search import SearchField, search_page
 from .store import Record, Store
 
 if TYPE_CHECKING:
@@ -70,6 +71,9 @@ class ObjectAPI(ResourceAPI):
     """The list URL (``/v1/customers``)."""
     FILTERS: ClassVar[Mapping[str, Callable[[Record], str | None]]] = {}
     """Equality list filters (param name → how to read it from a record)."""
+    SEARCH_FIELDS: ClassVar[Mapping[str, SearchField]] = {}
+    """The query fields of ``/search`` (docs.stripe.com/search#supported-query-fields-for-each-
+    resource); empty for a resource Stripe cannot search."""
     LABEL: ClassVar[str | None] = None
     """How Stripe's messages name the object (``webhook endpoint``); ``None``: ``OBJECT``."""
     EVENTS: ClassVar[bool] = True
@@ -193,3 +197,29 @@ class ObjectAPI(ResourceAPI):
         out = envelope([self._render(record, ()) for record in records], has_more, self.URL)
         expander.expand(out, f"list:{self.OBJECT}", expand)
         return out
+
+    def _search(self, endpoint: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """One ``search_result`` page of ``GET <URL>/search``: ``query``, ``limit``, ``page``;
+        ``expand`` takes ``total_count`` and paths under ``data.``."""
+        with self._world.operation():
+            checked = validate(endpoint, params)
+            expand = list(checked.get("expand", []))
+            include_total_count = "total_count" in expand
+            expand = [path for path in expand if path != "total_count"]
+            expander = self._account.expander
+            expander.check(f"list:{self.OBJECT}", expand)
+            live = sorted(
+                (record for record in self._store.by_id.values() if not record.deleted),
+                key=lambda record: record.key,
+                reverse=True,
+            )
+            out = search_page(
+                (record.fields for record in live),
+                checked,
+                self.SEARCH_FIELDS,
+                url=f"{self.URL}/search",
+                include_total_count=include_total_count,
+            )
+            out["data"] = [self._render(self._store.by_id[obj["id"]], ()) for obj in out["data"]]
+            expander.expand(out, f"list:{self.OBJECT}", expand)
+            return out

@@ -15,6 +15,7 @@ from fakecheckout.core import errors
 from fakecheckout.core.objects import ObjectAPI, copy_json, merge_metadata
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, Route
+from fakecheckout.core.search import SearchField
 from fakecheckout.core.store import Record
 
 URL = "/v1/customers"
@@ -135,6 +136,17 @@ class CustomersAPI(ObjectAPI):
     URL = URL
     FILTERS = {"email": lambda record: record.get("email")}
 
+    SEARCH_FIELDS = {
+        field.name: field
+        for field in (
+            SearchField("created", "numeric"),
+            SearchField("email", "string"),
+            SearchField("metadata", "metadata"),
+            SearchField("name", "string"),
+            SearchField("phone", "string"),
+        )
+    }
+
     def create(self, /, **params: Any) -> dict[str, Any]:
         """``POST /v1/customers``."""
         with self._world.operation() as now:
@@ -179,6 +191,10 @@ class CustomersAPI(ObjectAPI):
         with self._world.operation() as now:
             validate("customers.delete", params)
             return self._remove(self._live(id), now=now)
+
+    def search(self, /, **params: Any) -> dict[str, Any]:
+        """``GET /v1/customers/search``: Stripe's search query language over this account's customers."""
+        return self._search("customers.search", params)
 
     def list(self, /, **params: Any) -> dict[str, Any]:
         """``GET /v1/customers``: newest first; ``email`` (exact, case-sensitive) and ``created``."""
@@ -267,6 +283,7 @@ RESOURCE = Resource(
     routes=(
         Route("POST", URL, lambda ns, ids, p: ns.customers.create(**p)),
         Route("GET", URL, lambda ns, ids, p: ns.customers.list(**p)),
+        Route("GET", URL + "/search", lambda ns, ids, p: ns.customers.search(**p)),
         Route("GET", URL + "/{id}", lambda ns, ids, p: ns.customers.retrieve(ids[0], **p)),
         Route("POST", URL + "/{id}", lambda ns, ids, p: ns.customers.update(ids[0], **p)),
         Route("DELETE", URL + "/{id}", lambda ns, ids, p: ns.customers.delete(ids[0], **p)),

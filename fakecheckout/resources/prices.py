@@ -7,6 +7,7 @@ https://docs.stripe.com/api/prices
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from fakecheckout.core import errors
 from fakecheckout.core.objects import ObjectAPI, merge_metadata
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, Route
+from fakecheckout.core.search import SearchField
 from fakecheckout.core.store import Record
 
 
@@ -97,6 +99,12 @@ def _recurring_filter(record: Record) -> str | None:
     return None if recurring is None else str(recurring["interval"])
 
 
+def _product_id(obj: Mapping[str, Any]) -> Any:
+    """A price's ``product`` as search reads it: the id, also when expanded."""
+    value = obj.get("product")
+    return value.get("id") if isinstance(value, Mapping) else value
+
+
 class PricesAPI(ObjectAPI):
     """The prices of one account: ``fake.prices`` and ``/v1/prices``."""
 
@@ -109,6 +117,18 @@ class PricesAPI(ObjectAPI):
         "currency": lambda record: record.get("currency"),
         "lookup_key": lambda record: record.get("lookup_key"),
         "recurring[interval]": _recurring_filter,
+    }
+
+    SEARCH_FIELDS = {
+        field.name: field
+        for field in (
+            SearchField("active", "token"),
+            SearchField("currency", "token"),
+            SearchField("lookup_key", "string"),
+            SearchField("metadata", "metadata"),
+            SearchField("product", "string", read=_product_id),
+            SearchField("type", "token"),
+        )
     }
 
     def create(self, /, **params: Any) -> dict[str, Any]:
@@ -199,6 +219,10 @@ class PricesAPI(ObjectAPI):
                 self._modify(moved, {"lookup_key": None}, now=now)
             self._modify(record, changes, now=now)
             return self._render(record, expand)
+
+    def search(self, /, **params: Any) -> dict[str, Any]:
+        """``GET /v1/prices/search``: Stripe's search query language over this account's prices."""
+        return self._search("prices.search", params)
 
     def list(self, /, **params: Any) -> dict[str, Any]:
         """``GET /v1/prices``: newest first; ``active``, ``product``, ``type``, ``currency``,
@@ -349,6 +373,7 @@ RESOURCE = Resource(
     routes=(
         Route("POST", URL, lambda ns, ids, p: ns.prices.create(**p)),
         Route("GET", URL, lambda ns, ids, p: ns.prices.list(**p)),
+        Route("GET", URL + "/search", lambda ns, ids, p: ns.prices.search(**p)),
         Route("GET", URL + "/{id}", lambda ns, ids, p: ns.prices.retrieve(ids[0], **p)),
         Route("POST", URL + "/{id}", lambda ns, ids, p: ns.prices.update(ids[0], **p)),
     ),

@@ -12,6 +12,7 @@ from fakecheckout.core import errors
 from fakecheckout.core.objects import ObjectAPI, merge_metadata
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, Route
+from fakecheckout.core.search import SearchField
 
 URL = "/v1/products"
 
@@ -53,6 +54,18 @@ class ProductsAPI(ObjectAPI):
     FILTERS = {
         "active": lambda record: "true" if record.get("active") else "false",
         "type": lambda record: record.get("type"),
+    }
+
+    SEARCH_FIELDS = {
+        field.name: field
+        for field in (
+            SearchField("active", "token"),
+            SearchField("description", "string"),
+            SearchField("metadata", "metadata"),
+            SearchField("name", "string"),
+            SearchField("shippable", "token"),
+            SearchField("url", "string"),
+        )
     }
 
     def create(self, /, **params: Any) -> dict[str, Any]:
@@ -114,6 +127,10 @@ class ProductsAPI(ObjectAPI):
             if self._account.prices._uses_product(record.id):
                 raise errors.product_has_prices()
             return self._remove(record, now=now)
+
+    def search(self, /, **params: Any) -> dict[str, Any]:
+        """``GET /v1/products/search``: Stripe's search query language over this account's products."""
+        return self._search("products.search", params)
 
     def list(self, /, **params: Any) -> dict[str, Any]:
         """``GET /v1/products``: newest first; ``active``, ``ids[]``, ``shippable``, ``type``,
@@ -204,6 +221,7 @@ RESOURCE = Resource(
     routes=(
         Route("POST", URL, lambda ns, ids, p: ns.products.create(**p)),
         Route("GET", URL, lambda ns, ids, p: ns.products.list(**p)),
+        Route("GET", URL + "/search", lambda ns, ids, p: ns.products.search(**p)),
         Route("GET", URL + "/{id}", lambda ns, ids, p: ns.products.retrieve(ids[0], **p)),
         Route("POST", URL + "/{id}", lambda ns, ids, p: ns.products.update(ids[0], **p)),
         Route("DELETE", URL + "/{id}", lambda ns, ids, p: ns.products.delete(ids[0], **p)),

@@ -629,6 +629,9 @@ class ResourceCalls:
     def list(self, **params: Any) -> Any:
         raise NotImplementedError
 
+    def search(self, **params: Any) -> Any:
+        raise NotImplementedError
+
 
 class GlobalResource(ResourceCalls):
     """``stripe.Customer.create(...)``, ``.retrieve``, ``.modify``, ``.delete``, ``.list``."""
@@ -663,6 +666,9 @@ class GlobalResource(ResourceCalls):
     def list(self, **params: Any) -> Any:
         return self.cls.list(**params)
 
+    def search(self, **params: Any) -> Any:
+        return self.cls.search(**params)
+
 
 class ClientResource(ResourceCalls):
     """``client.v1.customers.create(params={...})`` and the rest."""
@@ -685,6 +691,9 @@ class ClientResource(ResourceCalls):
 
     def list(self, **params: Any) -> Any:
         return self.service.list(params=params)
+
+    def search(self, **params: Any) -> Any:
+        return self.service.search(params=params)
 
 
 def client_style_available() -> bool:

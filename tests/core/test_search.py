@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 
 from fakecheckout.core.errors import StripeError
 from fakecheckout.core.search import MAX_QUERY_LENGTH, search_page
-from fakecheckout.core.search_fields import CUSTOMER_FIELDS, PRICE_FIELDS, PRODUCT_FIELDS
+from fakecheckout.resources.customers import CustomersAPI
+from fakecheckout.resources.prices import PricesAPI
+from fakecheckout.resources.products import ProductsAPI
+
+CUSTOMER_FIELDS = CustomersAPI.SEARCH_FIELDS
+PRODUCT_FIELDS = ProductsAPI.SEARCH_FIELDS
+PRICE_FIELDS = PricesAPI.SEARCH_FIELDS
 
 CUSTOMERS_URL = "/v1/customers/search"
 PRICES_URL = "/v1/prices/search"
