@@ -95,6 +95,12 @@ CHANGES: dict[str, Change] = {
         "basil/2025-03-31/add-checkout-session-custom-ui-mode",
         "ui_mode value custom added",
     ),
+    "polymorphic_coupon": Change(
+        "2025-09-30.clover",
+        "clover/2025-09-30/polymorphic-coupon",
+        "promotion codes name their coupon as promotion[coupon] (with promotion[type]=coupon) "
+        "instead of the top-level coupon",
+    ),
     "shipping_details_moved": Change(
         "2025-03-31.basil",
         "basil/2025-03-31/checkout-session-remove-shipping-details",
@@ -125,6 +131,8 @@ ADDED_BY: dict[tuple[str, str, str | None], str] = {
     ("create", "ui_mode", "form"): "ui_modes_renamed",
     ("create", "allowed_payment_method_types", None): "payment_method_types_removed",
     ("checkout.session", "allowed_payment_method_types", None): "payment_method_types_removed",
+    ("promotion_codes.create", "promotion", None): "polymorphic_coupon",
+    ("promotion_code", "promotion", None): "polymorphic_coupon",
 }
 
 

@@ -11,9 +11,10 @@ https://docs.stripe.com/api/promotion_codes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from fakecheckout.core import errors
+from fakecheckout.core import errors, versioned, versions
 from fakecheckout.core.objects import ObjectAPI, merge_metadata
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, Route
@@ -90,6 +91,19 @@ class PromotionCodesAPI(ObjectAPI):
         "code": lambda record: str(record.fields["code"]).lower(),
         "active_code": _active_code,
     }
+
+    def _render(self, record: Record, expand: Sequence[str]) -> dict[str, Any]:
+        """Before ``2025-09-30.clover`` a promotion code shows its coupon as the whole ``coupon``
+        object (no ``promotion`` hash), as those versions' ``PromotionCode`` class has it."""
+        out = super()._render(record, expand)
+        if record.deleted or versions.has("polymorphic_coupon", versions.current()):
+            return out
+        promotion = out.pop("promotion", None) or {}
+        coupon = promotion.get("coupon")
+        if isinstance(coupon, str):
+            coupon = self._account.coupons.lookup(coupon)
+        out["coupon"] = coupon
+        return {name: out[name] for name in _field_order(out)}
 
     def create(self, /, **params: Any) -> dict[str, Any]:
         """``POST /v1/promotion_codes`` for ``promotion[coupon]``."""
@@ -232,3 +246,22 @@ RESOURCE = Resource(
         "promotion_code.promotion": {"coupon": "coupon"},
     },
 )
+
+
+def _create_params_in_stored_form(params: dict[str, Any], version: str) -> dict[str, Any]:
+    """Before ``2025-09-30.clover`` a promotion code names its coupon with the top-level
+    ``coupon`` parameter; it is stored as the ``promotion`` hash that replaced it."""
+    if "coupon" not in params or versions.has("polymorphic_coupon", version):
+        return params
+    out = dict(params)
+    out["promotion"] = {"type": "coupon", "coupon": out.pop("coupon")}
+    return out
+
+
+versioned.register_params("promotion_codes.create", _create_params_in_stored_form)
+
+
+def _field_order(obj: dict[str, Any]) -> list[str]:
+    """``id``, ``object``, then the rest alphabetically, as Stripe orders an object's fields."""
+    head = [name for name in ("id", "object") if name in obj]
+    return head + sorted(name for name in obj if name not in ("id", "object"))

@@ -302,3 +302,31 @@ def test_events_have_exactly_their_versions_event_fields(version):
     (event,) = fake.events.list(type="checkout.session.expired")["data"]
     assert event["api_version"] == version
     assert set(event) <= param_tree.fields_at("event", version)
+
+
+def test_promotion_code_names_its_coupon_top_level_before_clover_2025_09_30():
+    fake = fake_at("2025-08-27.basil")
+    coupon = fake.coupons.create(percent_off=10, duration="once")
+    code = fake.promotion_codes.create(coupon=coupon["id"], code="BASIL10")
+    assert "promotion" not in code
+    assert code["coupon"]["id"] == coupon["id"]
+    assert code["coupon"]["object"] == "coupon"
+
+
+def test_promotion_code_takes_promotion_coupon_from_clover_2025_09_30_on():
+    fake = fake_at("2025-10-29.clover")
+    coupon = fake.coupons.create(percent_off=10, duration="once")
+    with pytest.raises(InvalidRequestError, match="Received unknown parameter: coupon"):
+        fake.promotion_codes.create(coupon=coupon["id"], code="CLOVER10")
+    code = fake.promotion_codes.create(
+        promotion={"type": "coupon", "coupon": coupon["id"]}, code="CLOVER10"
+    )
+    assert code["promotion"] == {"coupon": coupon["id"], "type": "coupon"}
+    assert "coupon" not in code
+
+
+def test_promotion_code_parameter_promotion_is_unknown_before_clover():
+    fake = fake_at("2025-08-27.basil")
+    coupon = fake.coupons.create(percent_off=10, duration="once")
+    with pytest.raises(InvalidRequestError, match="Received unknown parameter: promotion"):
+        fake.promotion_codes.create(promotion={"type": "coupon", "coupon": coupon["id"]})
