@@ -89,3 +89,11 @@ def test_breakdown_expanded_through_http_leaves_later_sessions_without_it(fake):
     assert status == 200
     assert "breakdown" in json.loads(body)["total_details"]
     assert "breakdown" not in create(fake)["total_details"]
+
+
+def test_a_discounts_coupon_expands_to_the_coupon(fake):
+    coupon = fake.coupons.create(percent_off=10, duration="once")
+    session = create(fake, discounts=[{"coupon": coupon["id"]}], expand=["discounts.coupon"])
+    (discount,) = session["discounts"]
+    assert discount["coupon"]["object"] == "coupon"
+    assert discount["coupon"]["id"] == coupon["id"]
