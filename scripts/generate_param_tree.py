@@ -43,6 +43,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Union
 
+from fakecheckout.core.versions import RELEASES
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "fakecheckout" / "core" / "param_trees"
 COMMAND = "python scripts/generate_param_tree.py"
@@ -50,17 +52,7 @@ FORMAT = 1
 
 #: The stripe-python releases read, oldest first: the last of each major (and the releases that
 #: pin a version in between), with the API version each pins.
-SDKS: tuple[tuple[str, str], ...] = (
-    ("8.11.1", "2023-10-16"),
-    ("10.12.1", "2024-06-20"),
-    ("11.6.1", "2025-02-24.acacia"),
-    ("12.5.2", "2025-08-27.basil"),
-    ("13.2.1", "2025-10-29.clover"),
-    ("14.2.0", "2025-12-15.clover"),
-    ("14.4.2", "2026-02-25.clover"),
-    ("15.6.2", "2026-08-26.dahlia"),
-    ("16.1.0", "2026-10-28.endive"),
-)
+SDKS: tuple[tuple[str, str], ...] = RELEASES
 
 #: Each endpoint's params class: where ``stripe.params`` keeps it, and where older wheels do.
 ENDPOINTS: dict[str, tuple[str, str]] = {

@@ -27,6 +27,7 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
+from fakecheckout.core.currencies import decimal_places
 from fakecheckout.core.errors import StripeError
 from fakecheckout.core.world import World
 from fakecheckout.resources.checkout_sessions import client_secret
@@ -37,27 +38,6 @@ _HOSTED = re.compile(r"/c/pay/([^/?#]+)/?")
 _EMBEDDED = re.compile(r"/c/embedded/([^/?#]+)/?")
 
 # How many decimals each currency's minor unit has (Stripe's docs on currencies).
-_ZERO_DECIMAL = frozenset(
-    [
-        "bif",
-        "clp",
-        "djf",
-        "gnf",
-        "jpy",
-        "kmf",
-        "krw",
-        "mga",
-        "pyg",
-        "rwf",
-        "ugx",
-        "vnd",
-        "vuv",
-        "xaf",
-        "xof",
-        "xpf",
-    ]
-)
-_THREE_DECIMAL = frozenset(["bhd", "jod", "kwd", "omr", "tnd"])
 
 
 def is_page_path(path: str) -> bool:
@@ -177,7 +157,7 @@ def _pay(namespace: Any, session: dict[str, Any], *, embedded: bool) -> Response
 def money(amount: int, currency: str) -> str:
     """``1500, "usd"`` → ``"15.00 USD"``, with the currency's own number of decimals."""
     code = currency.lower()
-    decimals = 0 if code in _ZERO_DECIMAL else 3 if code in _THREE_DECIMAL else 2
+    decimals = decimal_places(code)
     value = f"{amount / 10**decimals:,.{decimals}f}" if decimals else f"{amount:,}"
     return f"{value} {code.upper()}".strip()
 

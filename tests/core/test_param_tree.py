@@ -92,9 +92,15 @@ def test_tree_has_every_emulated_resource_endpoint():
             f"webhook_endpoints.{verb}"
             for verb in ("create", "retrieve", "update", "delete", "list")
         ),
-        *(f"customers.{verb}" for verb in ("create", "retrieve", "update", "delete", "list")),
-        *(f"products.{verb}" for verb in ("create", "retrieve", "update", "delete", "list")),
-        *(f"prices.{verb}" for verb in ("create", "retrieve", "update", "list")),
+        *(
+            f"customers.{verb}"
+            for verb in ("create", "retrieve", "update", "delete", "list", "search")
+        ),
+        *(
+            f"products.{verb}"
+            for verb in ("create", "retrieve", "update", "delete", "list", "search")
+        ),
+        *(f"prices.{verb}" for verb in ("create", "retrieve", "update", "list", "search")),
         *(f"coupons.{verb}" for verb in ("create", "retrieve", "update", "delete", "list")),
         *(
             f"{resource}.{verb}"
