@@ -17,6 +17,7 @@ import stripe
 import fakecheckout
 from tests.factories import KEY, shirt
 from tests.local_pages import local_pages
+from tests.webhook_receiver import webhook_receiver
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -68,7 +69,7 @@ def browser() -> Iterator[object]:
 
 def test_a_customer_pays_in_a_browser_and_lands_on_the_success_page(shop, browser):
     received: list[stripe.Event] = []
-    with fakecheckout.serve(seed=4) as server:
+    with fakecheckout.serve(seed=4) as server, webhook_receiver() as endpoint_inbox:
         secret = server.fake.webhooks.secret
         server.fake.webhooks.subscribe(
             lambda payload, headers: received.append(
@@ -76,6 +77,9 @@ def test_a_customer_pays_in_a_browser_and_lands_on_the_success_page(shop, browse
             )
         )
         client = stripe.StripeClient(KEY, base_addresses={"api": server.url})
+        endpoint = client.v1.webhook_endpoints.create(
+            params={"url": endpoint_inbox.url, "enabled_events": ["checkout.session.completed"]}
+        )
         session = client.v1.checkout.sessions.create(
             params={
                 "mode": "payment",
@@ -95,6 +99,11 @@ def test_a_customer_pays_in_a_browser_and_lands_on_the_success_page(shop, browse
     assert [(e.type, e.data.object.id) for e in received] == [
         ("checkout.session.completed", session.id)
     ]
+    (delivery,) = endpoint_inbox.requests
+    event = stripe.Webhook.construct_event(
+        delivery.body.decode(), delivery.headers["Stripe-Signature"], endpoint.secret
+    )
+    assert (event.type, event.data.object.id) == ("checkout.session.completed", session.id)
 
 
 def test_a_customer_cancels_in_a_browser_and_returns_to_the_cart(shop, browser):
