@@ -271,18 +271,3 @@ def test_malformed_requests_get_an_answer_and_the_server_keeps_serving(server, r
     status = int(found.group(1))
     assert 400 <= status < 500 or status == 505, answer[:200]  # 505: HTTP version not supported
     assert requests.get(f"{server.url}/v1/checkout/sessions", headers=AUTH).status_code == 200
-
-
-@pytest.mark.skipif(
-    "api_version" in inspect.signature(FakeCheckout).parameters,
-    reason="this FakeCheckout takes api_version (the test above covers the flag)",
-)
-def test_the_command_says_when_api_version_is_not_supported_yet():
-    result = subprocess.run(
-        [sys.executable, "-m", "fakecheckout", "serve", "--port", "0", "--api-version", "x"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 2
-    assert "--api-version needs a fakecheckout that knows API versions" in result.stderr
