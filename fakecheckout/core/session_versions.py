@@ -27,17 +27,11 @@ def session(obj: dict[str, Any], version: str) -> dict[str, Any]:
         collected = out.get("collected_information")
         shipping = collected.get("shipping_details") if isinstance(collected, dict) else None
         out["shipping_details"] = shipping
-        out = {name: out[name] for name in _field_order(out)}
+        out = versioned.stripe_field_order(out)
     line_items = out.get("line_items")
     if isinstance(line_items, dict):
         out["line_items"] = versioned.downgrade(line_items, version)
     return out
-
-
-def _field_order(obj: dict[str, Any]) -> list[str]:
-    """``id``, ``object``, then the rest alphabetically, as Stripe orders a session's fields."""
-    head = [name for name in ("id", "object") if name in obj]
-    return head + sorted(name for name in obj if name not in ("id", "object"))
 
 
 def create_params(params: dict[str, Any], version: str) -> dict[str, Any]:

@@ -64,3 +64,11 @@ def to_stored(endpoint: str, params: dict[str, Any], version: str) -> dict[str, 
     _load()
     translate = _TRANSLATIONS.get(endpoint)
     return translate(params, version) if translate is not None else params
+
+
+def stripe_field_order(obj: dict[str, Any]) -> dict[str, Any]:
+    """``obj`` with ``id`` and ``object`` first, then the rest alphabetically, as Stripe orders an
+    object's fields (a downgrade that adds or renames a field puts it back in its place)."""
+    head = [name for name in ("id", "object") if name in obj]
+    rest = sorted(name for name in obj if name not in ("id", "object"))
+    return {name: obj[name] for name in head + rest}

@@ -103,7 +103,7 @@ class PromotionCodesAPI(ObjectAPI):
         if isinstance(coupon, str):
             coupon = self._account.coupons.lookup(coupon)
         out["coupon"] = coupon
-        return {name: out[name] for name in _field_order(out)}
+        return versioned.stripe_field_order(out)
 
     def create(self, /, **params: Any) -> dict[str, Any]:
         """``POST /v1/promotion_codes`` for ``promotion[coupon]``."""
@@ -259,9 +259,3 @@ def _create_params_in_stored_form(params: dict[str, Any], version: str) -> dict[
 
 
 versioned.register_params("promotion_codes.create", _create_params_in_stored_form)
-
-
-def _field_order(obj: dict[str, Any]) -> list[str]:
-    """``id``, ``object``, then the rest alphabetically, as Stripe orders an object's fields."""
-    head = [name for name in ("id", "object") if name in obj]
-    return head + sorted(name for name in obj if name not in ("id", "object"))
