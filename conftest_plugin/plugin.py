@@ -3,8 +3,9 @@
 - ``fake_checkout``: a fresh, active ``FakeCheckout`` for one test, stopped after it even when it
   fails. With ``strict=True`` (the default), requests the fake does not emulate make the
   teardown fail with ``UnhandledRequestError``, and a webhook callback that raised with
-  ``WebhookDeliveryError`` (reported as a test error), unless the test itself failed: then its
-  own failure is the one reported.
+  ``WebhookDeliveryError`` (reported as a test error), and ``fake.fail_next`` failures that no
+  request used with ``UnfiredFailureError``, unless the test itself failed: then its own failure
+  is the one reported.
 - ``@pytest.mark.fake_checkout(**kwargs)``: keyword arguments for that ``FakeCheckout`` (``seed``,
   ``clock``, ``strict``); the nearest marker wins (function over class over module). A marked test
   gets the fixture even if it does not ask for it (reach the fake with

@@ -18,7 +18,16 @@ from .core.errors import (
     StripeError,
 )
 from .core.versions import API_VERSIONS
-from .fake import FakeCheckout, UnhandledRequestError, WebhookDeliveryError, activate, current
+from .fake import (
+    FakeCheckout,
+    UnfiredFailureError,
+    UnhandledRequestError,
+    WebhookDeliveryError,
+    activate,
+    current,
+)
+from .http.faults import InjectedConnectionError
+from .http.request_log import RecordedRequest
 from .server import serve
 
 __all__ = [
@@ -28,12 +37,15 @@ __all__ = [
     "Clock",
     "FakeCheckout",
     "IdempotencyError",
+    "InjectedConnectionError",
     "InvalidRequestError",
     "ManualClock",
     "NetworkGuardError",
     "PermissionError",
+    "RecordedRequest",
     "StripeError",
     "SystemClock",
+    "UnfiredFailureError",
     "UnhandledRequestError",
     "WebhookDeliveryError",
     "activate",

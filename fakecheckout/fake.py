@@ -46,7 +46,9 @@ from fakecheckout.core import versions
 from fakecheckout.core.clock import Clock
 from fakecheckout.core.world import World
 from fakecheckout.http import handler
+from fakecheckout.http.faults import FailureRule, Faults, new_rule
 from fakecheckout.http.idempotency import IdempotencyStore
+from fakecheckout.http.request_log import MAX_LOGGED, RequestLog
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -163,6 +165,19 @@ class WebhookDeliveryError(Exception):
         self.__cause__ = self.failures[0][1] if self.failures else None
 
 
+class UnfiredFailureError(Exception):
+    """``fake.fail_next`` failures that no request used up while the fake was on."""
+
+    def __init__(self, pending: list[FailureRule]) -> None:
+        self.pending = list(pending)
+        lines = "\n".join(f"  fail_next({rule})" for rule in self.pending)
+        super().__init__(
+            f"{len(self.pending)} fail_next failure(s) were never used: no matching request was "
+            f"sent, so the test did not exercise them:\n{lines}\n"
+            "(Pass strict=False to FakeCheckout to allow this.)"
+        )
+
+
 class FakeCheckout(World):
     """An in-memory Stripe Checkout that answers ``requests`` calls to ``api.stripe.com``.
 
@@ -178,6 +193,7 @@ class FakeCheckout(World):
         seed: int | None = None,
         strict: bool = True,
         api_version: str | None = None,
+        max_logged: int = MAX_LOGGED,
     ) -> None:
         super().__init__(clock=clock, seed=seed)
         self.api_version = versions.default_version(api_version)
@@ -190,6 +206,11 @@ class FakeCheckout(World):
         connection to a Stripe host that the network guard refused."""
         self.idempotency = IdempotencyStore()
         """The ``Idempotency-Key`` results this fake remembers (HTTP door only)."""
+        self.requests = RequestLog(handler.path_ids, max_logged)
+        """Every HTTP request this fake answered, oldest first, the last ``max_logged`` of them
+        (``fakecheckout.http.request_log``): ``last()``, ``filter()``, ``assert_sent()``."""
+        self.faults = Faults()
+        """The pending ``fail_next`` failures (``fakecheckout.http.faults``)."""
         self._layer: _Layer | None = None
 
     def handle(
@@ -197,6 +218,32 @@ class FakeCheckout(World):
     ) -> tuple[int, dict[str, str], bytes]:
         """Answer one HTTP request as Stripe would; never raises. ``url`` may be a path."""
         return handler.handle(self, method, url, headers, body)
+
+    def fail_next(
+        self,
+        method: str,
+        path: str,
+        *,
+        status: int = 500,
+        error: str | None = None,
+        times: int = 1,
+    ) -> FailureRule:
+        """Answer the next ``times`` requests to ``method`` ``path`` (``*``: any text within a
+        path segment, ``**``: any text) with a failure instead of running them: ``status`` 500 (or
+        another 5xx) ``api_error``, 429 ``rate_limit`` (``error="lock_timeout"``: the 429 the SDK
+        retries), 402 ``card_error`` with ``error`` as its code (``card_declined`` by default, or a
+        decline code such as ``insufficient_funds``), or ``error="connection"``: a network
+        failure the client sees as its own connection error. Nothing is stored by a failed
+        request. Returns the rule (``remaining`` counts down); with ``strict``, ``stop()`` raises
+        ``UnfiredFailureError`` for rules still pending."""
+        rule = new_rule(method, path, status=status, error=error, times=times)
+        self.faults.add(rule)
+        return rule
+
+    @property
+    def pending_failures(self) -> list[FailureRule]:
+        """The ``fail_next`` rules with failures left to inject, oldest first."""
+        return self.faults.pending
 
     @property
     def active(self) -> bool:
@@ -225,7 +272,8 @@ class FakeCheckout(World):
 
     def stop(self, *, exception_propagating: bool = False) -> None:
         """Stop intercepting; then, if strict, raise ``UnhandledRequestError`` for ``unhandled``,
-        else ``WebhookDeliveryError`` if a webhook callback raised.
+        else ``WebhookDeliveryError`` if a webhook callback raised, else ``UnfiredFailureError``
+        for ``fail_next`` failures no request used (they are forgotten then).
 
         ``exception_propagating=True`` (what ``__exit__`` passes when the block raised) skips the
         strict check so it does not hide the original exception. Fakes started after this one in
@@ -255,6 +303,10 @@ class FakeCheckout(World):
                 raise UnhandledRequestError(self.unhandled)
             if self.webhooks.failures:
                 raise WebhookDeliveryError(self.webhooks.failures)
+            pending = self.faults.pending
+            if pending:
+                self.faults.clear()
+                raise UnfiredFailureError(pending)
 
     def _release(self) -> None:
         """Mark this fake stopped and let go of its interceptor. ``_lock`` is held."""

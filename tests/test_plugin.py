@@ -313,3 +313,17 @@ class TestStrict:
     result = pytester.runpytest(*plugin_args)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*UnhandledRequestError*"])
+
+
+def test_a_fail_next_no_request_used_is_a_teardown_error(pytester, plugin_args):
+    pytester.makepyfile(
+        """
+        def test_it(fake_checkout):
+            fake_checkout.fail_next("POST", "/v1/checkout/sessions", status=429)
+        """
+    )
+    result = pytester.runpytest(*plugin_args)
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*UnfiredFailureError*", "*fail_next(POST /v1/checkout/sessions -> 429 (1 of 1 left))*"]
+    )

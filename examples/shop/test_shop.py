@@ -116,6 +116,34 @@ def test_checkout_beyond_stock_is_refused_and_reserves_nothing(
     assert fake_checkout.sessions.list()["data"] == []
 
 
+def test_checkout_sends_the_order_and_the_catalogue_price_ids_to_stripe(
+    fake_checkout: FakeCheckout, shop: Shop
+) -> None:
+    order_id, _ = shop.checkout([Line("tshirt", 2)])
+
+    fake_checkout.requests.assert_sent(
+        "POST",
+        "/v1/checkout/sessions",
+        mode="payment",
+        client_reference_id=order_id,
+        line_items=[{"price": shop.price_id("tshirt"), "quantity": 2}],
+        customer=None,  # no email given: no customer
+    )
+
+
+def test_checkout_when_stripe_fails_reserves_nothing(
+    fake_checkout: FakeCheckout, shop: Shop
+) -> None:
+    fake_checkout.fail_next("POST", "/v1/checkout/sessions", status=500)
+
+    with pytest.raises(stripe.APIError):
+        shop.checkout([Line("tshirt", 2)])
+
+    assert shop.available("tshirt") == STOCK["tshirt"]
+    assert shop.orders == {}
+    assert fake_checkout.sessions.all() == []
+
+
 def test_checkout_refused_by_stripe_reserves_nothing(shop: Shop) -> None:
     with pytest.raises(stripe.InvalidRequestError):
         shop.checkout([Line("tshirt"), CustomItem("Gift card", unit_amount=-100)])
@@ -186,6 +214,22 @@ def test_sweep_releases_stock_of_sessions_that_expired_by_time(
     assert shop.release_expired_reservations() == [order_id]
     assert shop.orders[order_id].status == "released"
     assert shop.available("tshirt") == STOCK["tshirt"]
+
+
+@pytest.mark.fake_checkout(clock=ManualClock(START))
+def test_sweep_leaves_only_the_sessions_still_in_their_hour_open(
+    fake_checkout: FakeCheckout, clock: ManualClock, shop: Shop
+) -> None:
+    for _ in range(3):
+        shop.checkout([Line("mug")])
+    clock.advance(RESERVATION_SECONDS)
+    fresh, _ = shop.checkout([Line("tshirt")])
+
+    shop.release_expired_reservations()
+
+    still_open = fake_checkout.sessions.all(status="open")
+    assert [s["id"] for s in still_open] == [shop.orders[fresh].session_id]
+    assert len(fake_checkout.sessions.all(status="expired")) == 3
 
 
 def test_sweep_keeps_a_reservation_until_its_hour_is_up(fake_checkout: FakeCheckout) -> None:

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from fakecheckout.adapters.hosts import is_stripe_url
 from fakecheckout.adapters.patching import MethodPatch, PatchingDoor
+from fakecheckout.http.faults import InjectedConnectionError
 
 
 class AiohttpAdapter(PatchingDoor):
@@ -40,7 +41,10 @@ class AiohttpAdapter(PatchingDoor):
                 return await original(session, method, str_or_url, **kwargs)
             headers = _headers(session, kwargs.get("headers"))
             body = _body(kwargs.get("data"), kwargs.get("json"), headers)
-            status, response_headers, content = self._handle(method, url, headers, body)
+            try:
+                status, response_headers, content = self._handle(method, url, headers, body)
+            except InjectedConnectionError as error:
+                raise _connector_error(url, error) from error
             return FakeClientResponse(method.upper(), url, status, response_headers, content)
 
         return _request
@@ -143,6 +147,25 @@ class FakeClientResponse:
 
     def __repr__(self) -> str:
         return f"<FakeClientResponse({self.url}) [{self.status} {self.reason}]>"
+
+
+def _connector_error(url: str, error: OSError) -> Exception:
+    """The ``aiohttp.ClientConnectorError`` of a connection to ``url`` that failed with ``error``
+    (its connection key's fields vary between releases: those not known here are ``None``)."""
+    import aiohttp
+    from aiohttp.client_reqrep import ConnectionKey
+    from yarl import URL
+
+    target = URL(url)
+    known: dict[str, Any] = {
+        "host": target.host,
+        "port": target.port,
+        "is_ssl": target.scheme == "https",
+        "ssl": True,  # aiohttp's "default verification"
+    }
+    fields: dict[str, Any] = {name: known.get(name) for name in ConnectionKey._fields}
+    key = ConnectionKey(**fields)
+    return aiohttp.ClientConnectorError(key, error)
 
 
 def _request_info(response: FakeClientResponse) -> Any:

@@ -18,6 +18,7 @@ from typing import Any
 
 from fakecheckout.adapters.hosts import is_stripe_url
 from fakecheckout.adapters.patching import MethodPatch, PatchingDoor
+from fakecheckout.http.faults import InjectedConnectionError
 
 
 class HttpxAdapter(PatchingDoor):
@@ -36,9 +37,12 @@ class HttpxAdapter(PatchingDoor):
     def _answer(self, request: Any, body: bytes) -> Any:
         import httpx
 
-        status, headers, content = self._handle(
-            request.method, str(request.url), dict(request.headers), body
-        )
+        try:
+            status, headers, content = self._handle(
+                request.method, str(request.url), dict(request.headers), body
+            )
+        except InjectedConnectionError as error:
+            raise httpx.ConnectError(str(error), request=request) from error
         return httpx.Response(status, headers=headers, content=content, request=request)
 
     def _sync_wrapper(self, original: Any, is_active: Callable[[], bool]) -> Any:

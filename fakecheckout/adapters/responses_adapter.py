@@ -25,10 +25,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests.adapters
+import requests.exceptions
 import responses
 from requests import PreparedRequest
 
 from fakecheckout.adapters.hosts import is_stripe_url
+from fakecheckout.http.faults import InjectedConnectionError
 
 Handle = Callable[[str, str, Mapping[str, str], bytes], tuple[int, dict[str, str], bytes]]
 
@@ -74,7 +76,10 @@ class StripeRoute(responses.CallbackResponse):
         with self._count_lock:
             self._count += 1
         headers = {str(name): str(value) for name, value in request.headers.items()}
-        return self._handle(str(request.method), str(request.url), headers, _body(request.body))
+        try:
+            return self._handle(str(request.method), str(request.url), headers, _body(request.body))
+        except InjectedConnectionError as error:
+            raise requests.exceptions.ConnectionError(error, request=request) from error
 
 
 class RequestsAdapter:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import urllib.error
 import urllib.request
 import urllib.response
 from collections.abc import Callable, Iterable
@@ -21,6 +22,7 @@ from typing import Any
 
 from fakecheckout.adapters.hosts import is_stripe_url
 from fakecheckout.adapters.patching import MethodPatch, PatchingDoor
+from fakecheckout.http.faults import InjectedConnectionError
 
 
 class UrllibAdapter(PatchingDoor):
@@ -44,9 +46,12 @@ class UrllibAdapter(PatchingDoor):
 
     def _answer(self, request: urllib.request.Request, url: str) -> urllib.response.addinfourl:
         headers = dict(request.header_items())
-        status, response_headers, content = self._handle(
-            request.get_method(), url, headers, _body(request.data)
-        )
+        try:
+            status, response_headers, content = self._handle(
+                request.get_method(), url, headers, _body(request.data)
+            )
+        except InjectedConnectionError as error:  # what ``do_open`` raises for an ``OSError``
+            raise urllib.error.URLError(error) from error
         message = http.client.HTTPMessage()
         for name, value in response_headers.items():
             message[name] = value

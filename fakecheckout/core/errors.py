@@ -1009,3 +1009,115 @@ def manual_tax_with_automatic_tax(param: str) -> StripeError:
         "You cannot set tax rates on line items when `automatic_tax[enabled]` is true.",
         param=param,
     )
+
+
+# --- failures injected by fake.fail_next --------------------------------------------------------
+
+
+class CardError(StripeError):
+    """402 ``card_error``: the card was declined or its details are wrong; ``decline_code`` says
+    why the issuer declined (``insufficient_funds``…) when ``code`` is ``card_declined``."""
+
+    default_type = "card_error"
+    default_status = 402
+
+    def __init__(self, message: str, *, decline_code: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.decline_code = decline_code
+
+    def to_dict(self) -> dict[str, Any]:
+        body = super().to_dict()
+        if self.decline_code is not None:
+            body["error"] = dict(
+                sorted({**body["error"], "decline_code": self.decline_code}.items())
+            )
+        return body
+
+
+class RateLimitError(StripeError):
+    """429: too many requests (``rate_limit``) or an object locked by another request
+    (``lock_timeout``). Stripe sends them as ``invalid_request_error``."""
+
+    default_type = "invalid_request_error"
+    default_status = 429
+
+
+def injected_api_error(status: int = 500) -> StripeError:
+    """The 5xx ``api_error`` of ``fail_next``. Unverified wording (Stripe's 500s vary)."""
+    return APIError(
+        "An unknown error occurred while processing this request. Please try again.",
+        http_status=status,
+    )
+
+
+def rate_limited() -> StripeError:
+    """Test mode's 429 ``rate_limit``, word for word as stripe-python users report it."""
+    return RateLimitError(
+        "Testmode request rate limit exceeded, the rate limits in testmode are lower than "
+        "livemode. You can learn more about rate limits here https://stripe.com/docs/rate-limits.",
+        code="rate_limit",
+    )
+
+
+def lock_timeout() -> StripeError:
+    """The 429 ``lock_timeout`` of an object another request holds, word for word as reported."""
+    return RateLimitError(
+        "This object cannot be accessed right now because another API request or Stripe process "
+        "is currently accessing it. If you see this error intermittently, retry the request. If "
+        "you see this error frequently and are making multiple concurrent requests to a single "
+        "object, make your requests serially or at a lower rate.",
+        code="lock_timeout",
+    )
+
+
+CARD_ERROR_CODES: dict[str, tuple[str, str | None]] = {
+    "card_declined": ("Your card was declined.", None),
+    "expired_card": ("Your card has expired.", "exp_month"),
+    "incorrect_cvc": ("Your card's security code is incorrect.", "cvc"),
+    "incorrect_number": ("Your card number is incorrect.", "number"),
+    "invalid_cvc": ("Your card's security code is invalid.", "cvc"),
+    "invalid_expiry_month": ("Your card's expiration month is invalid.", "exp_month"),
+    "invalid_expiry_year": ("Your card's expiration year is invalid.", "exp_year"),
+    "processing_error": (
+        "An error occurred while processing your card. Try again in a little bit.",
+        None,
+    ),
+}
+"""Card error ``code`` → (message, ``param``): what Stripe's test cards answer (docs.stripe.com
+/testing#declined-payments; messages as Stripe shows them to customers)."""
+
+DECLINE_CODES: dict[str, str] = {
+    "generic_decline": "Your card was declined.",
+    "insufficient_funds": "Your card has insufficient funds.",
+    "lost_card": "Your card was declined.",
+    "stolen_card": "Your card was declined.",
+    "fraudulent": "Your card was declined.",
+    "do_not_honor": "Your card was declined.",
+    "call_issuer": "Your card was declined.",
+    "card_not_supported": "Your card does not support this type of purchase.",
+    "currency_not_supported": "Your card does not support this currency.",
+    "card_velocity_exceeded": (
+        "Your card was declined for making repeated attempts too frequently or exceeding its "
+        "amount limit."
+    ),
+    "transaction_not_allowed": "Your card does not support this type of purchase.",
+    "authentication_required": (
+        "Your card was declined. This transaction requires authentication."
+    ),
+}
+"""``decline_code`` of a ``card_declined`` error → its message (docs.stripe.com/declines/codes;
+the messages of ``generic_decline``, ``insufficient_funds``, ``lost_card``, ``stolen_card`` and
+``fraudulent`` are those of Stripe's test cards, the others unverified)."""
+
+
+def card_error(code: str) -> StripeError:
+    """The 402 of a card error ``code`` (``expired_card``…), or of ``card_declined`` with a
+    decline code (``insufficient_funds``…; ``card_declined`` alone is a ``generic_decline``)."""
+    if code in DECLINE_CODES or code == "card_declined":
+        decline_code = "generic_decline" if code == "card_declined" else code
+        return CardError(
+            DECLINE_CODES[decline_code], code="card_declined", decline_code=decline_code
+        )
+    message, param = CARD_ERROR_CODES[code]
+    decline = code if code in ("expired_card", "incorrect_cvc", "processing_error") else None
+    return CardError(message, code=code, param=param, decline_code=decline)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import errors
+from .listing import ListAll
 from .pagination import CreatedRange, PageRequest, envelope
 from .params import METADATA_MAX_KEYS, validate
 from .resource import ResourceAPI
@@ -62,7 +63,7 @@ def previous_attributes(before: dict[str, Any], after: dict[str, Any]) -> dict[s
     return changed
 
 
-class ObjectAPI(ResourceAPI):
+class ObjectAPI(ListAll, ResourceAPI):
     """A resource whose stored record is its whole JSON object (``Record.fields``)."""
 
     OBJECT: ClassVar[str]

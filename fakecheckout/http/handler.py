@@ -2,9 +2,13 @@
 
 ``handle(world, method, url, headers, body) -> (status, headers, body)`` never raises: a
 ``StripeError`` becomes Stripe's error envelope and anything unexpected becomes the 500
-``api_error`` envelope (the traceback goes to the ``fakecheckout`` logger).
+``api_error`` envelope (the traceback goes to the ``fakecheckout`` logger). The one exception is
+the connection failure ``fake.fail_next(..., error="connection")`` asks for:
+``faults.InjectedConnectionError``, which each front door turns into its client's own error.
+Every answered request is recorded in ``world.requests`` (``request_log``).
 
-Order of checks: route (an unknown route is Stripe's 404 whatever the credentials; one that
+Order of checks: a pending ``fake.fail_next`` failure for the method and path (``faults``), then
+route (an unknown route is Stripe's 404 whatever the credentials; one that
 Stripe has but the fake does not emulate is also recorded in ``world.unhandled``), ``Authorization`` (401), ``Stripe-Account`` (403), ``Stripe-Version``
 (400, ``versions.parse``; the endpoint then runs at that version), parameters (400), then
 ``Idempotency-Key`` (POST only; see ``idempotency``), then the endpoint.
@@ -54,7 +58,9 @@ from fakecheckout.core import errors, versions
 from fakecheckout.core.clock import Clock
 from fakecheckout.core.resource import Route
 from fakecheckout.http import forms
+from fakecheckout.http.faults import FailureRule, Faults, InjectedConnectionError
 from fakecheckout.http.idempotency import IdempotencyStore, Replay, fingerprint
+from fakecheckout.http.request_log import RequestLog
 from fakecheckout.http.route_recognition import is_stripe_route
 
 API_VERSION = versions.LATEST
@@ -84,6 +90,10 @@ class World(Protocol):
     def unhandled(self) -> list[tuple[str, str]]: ...
     @property
     def idempotency(self) -> IdempotencyStore: ...
+    @property
+    def requests(self) -> RequestLog: ...
+    @property
+    def faults(self) -> Faults: ...
     def new_id(self, prefix: str, length: int = ...) -> str: ...
     def settle(self) -> list[dict[str, Any]]: ...
     def account(self, account_id: str) -> Any: ...
@@ -101,12 +111,20 @@ def emulated_routes() -> list[str]:
     return [str(route) for route in ROUTES]
 
 
+def path_ids(method: str, path: str) -> list[str]:
+    """The decoded ids in ``path`` of the emulated route it matches (``[]`` when none does)."""
+    found = _match(method.upper(), path)
+    return found[1] if found is not None else []
+
+
 def handle(
     world: World, method: str, url: str, headers: Mapping[str, str], body: bytes
 ) -> Response:
     """Answer one HTTP request as Stripe would. Never raises (see the module docstring)."""
     try:
         return _Request(world, method, url, headers, body).answer()
+    except InjectedConnectionError:  # fake.fail_next: the front door raises its own error
+        raise
     except Exception:
         _logger.exception("fakecheckout failed on %s %s", method, url)
         return _internal_error_response(world, headers)
@@ -132,10 +150,21 @@ class _Request:
         self.version: str | None = None  # the request's valid ``Stripe-Version``, if it sent one
 
     def answer(self) -> Response:
-        response = self._answer()
+        try:
+            response = self._answer()
+        except InjectedConnectionError:
+            self.log(None, None)
+            raise
         if not self.endpoint_ran:  # an endpoint's operation settled already (module docstring)
             self.world.settle()  # raises no StripeError; anything else is handle()'s 500
+        self.log(response[0], response[2])
         return response
+
+    def log(self, status: int | None, payload: bytes | None) -> None:
+        """Record the answer in ``fake.requests`` (``None``: a connection failure)."""
+        self.world.requests.record(
+            self.method, self.path, self._form, self.headers, status, payload
+        )
 
     def _answer(self) -> Response:
         if self.unsafe_header:
@@ -143,6 +172,9 @@ class _Request:
         if self.host and self.host != "api.stripe.com":  # files.stripe.com, connect.stripe.com…
             self.world.unhandled.append((self.method, f"https://{self.host}{self.path}"))
             return self.error(errors.host_not_emulated(self.method, self.host, self.path))
+        failure = self.world.faults.take(self.method, self.path)
+        if failure is not None:
+            return self.injected(failure)
         found = _match(self.method, self.path)
         if found is None:
             return self.unrecognized()
@@ -225,6 +257,13 @@ class _Request:
         except Exception:
             _logger.exception("fakecheckout failed on %s %s", self.method, self.path)
             return 500, _json(errors.internal_error().to_dict()), True
+
+    def injected(self, failure: FailureRule) -> Response:
+        """The failure ``fake.fail_next`` asked for, in place of the endpoint (see ``faults``)."""
+        status, headers, payload = self.error(failure.stripe_error())
+        if failure.should_retry:
+            headers["Stripe-Should-Retry"] = "true"
+        return status, headers, payload
 
     def error(self, error: errors.StripeError) -> Response:
         error = _hint_json_body(error)

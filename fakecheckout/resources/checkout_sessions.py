@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from fakecheckout.core import errors, versions
 from fakecheckout.core.currencies import check_checkout_total
 from fakecheckout.core.ids import BYTE_TO_BASE62, IdFactory
+from fakecheckout.core.listing import ListAll
 from fakecheckout.core.objects import copy_json, merge_metadata
 from fakecheckout.core.pagination import CreatedRange, PageRequest, envelope, page_in_order
 from fakecheckout.core.params import validate
@@ -960,7 +961,7 @@ class _AccountCatalog:
         return found
 
 
-class SessionsAPI(ResourceAPI):
+class SessionsAPI(ListAll, ResourceAPI):
     """Checkout Sessions of one account: the six endpoints, taking the SDK's keyword arguments.
 
     Every method returns plain dicts identical to Stripe's JSON and raises

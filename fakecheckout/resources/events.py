@@ -11,6 +11,7 @@ from typing import Any
 
 from fakecheckout.core import errors
 from fakecheckout.core.events import types_matching
+from fakecheckout.core.listing import ListAll
 from fakecheckout.core.pagination import (
     CreatedRange,
     Index,
@@ -23,7 +24,7 @@ from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, ResourceAPI, Route
 
 
-class EventsAPI(ResourceAPI):
+class EventsAPI(ListAll, ResourceAPI):
     """The events of one account: ``fake.events`` and ``/v1/events``."""
 
     def retrieve(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002

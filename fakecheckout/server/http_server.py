@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from fakecheckout.fake import FakeCheckout
+from fakecheckout.http.faults import InjectedConnectionError
 from fakecheckout.server import checkout_page
 
 logger = logging.getLogger("fakecheckout.server")
@@ -57,7 +58,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 logger.exception("fakecheckout's checkout page failed on %s %s", method, path)
                 status, headers, content = 500, {"Content-Type": "text/plain"}, b"page error\n"
         else:
-            status, headers, content = fake.handle(method, self.path, dict(self.headers), body)
+            try:
+                status, headers, content = fake.handle(method, self.path, dict(self.headers), body)
+            except InjectedConnectionError:  # fake.fail_next: end the connection, answer nothing
+                logger.info('%s "%s %s" dropped', self.client_address[0], self.command, self.path)
+                self.close_connection = True
+                return
         self._send(status, headers, b"" if self.command == "HEAD" else content, len(content))
 
     def _read_body(self) -> bytes | None:
