@@ -17,6 +17,7 @@ from .core.errors import (
     PermissionError,
     StripeError,
 )
+from .core.forwarding import DeliveryPolicy, WebhookRejected
 from .core.versions import API_VERSIONS
 from .fake import FakeCheckout, UnhandledRequestError, WebhookDeliveryError, activate, current
 from .server import serve
@@ -26,6 +27,7 @@ __all__ = [
     "APIError",
     "AuthenticationError",
     "Clock",
+    "DeliveryPolicy",
     "FakeCheckout",
     "IdempotencyError",
     "InvalidRequestError",
@@ -36,6 +38,7 @@ __all__ = [
     "SystemClock",
     "UnhandledRequestError",
     "WebhookDeliveryError",
+    "WebhookRejected",
     "activate",
     "current",
     "serve",
