@@ -12,7 +12,8 @@
 - ``fake_checkout_factory`` (session-scoped): ``fake_checkout_factory(**kwargs)`` is a new, not
   started ``FakeCheckout``; the pattern for hypothesis ``@given`` tests, which need a fresh fake
   per example (``with fake_checkout_factory() as fake:`` in the body). ``fake_checkout`` in a
-  ``@given`` test is refused with a message saying so.
+  ``@given`` test is refused with a message saying so, unless the test suppresses hypothesis's
+  ``function_scoped_fixture`` health check (one fake shared by its examples, on purpose).
 - ``fake_checkout_server``: what ``fakecheckout.serve()`` yields (``.url``, ``.fake``), for tests
   that need a real HTTP server; the marker's kwargs apply, and with ``strict`` its teardown
   reports what the fake's ``stop()`` would.
@@ -77,7 +78,7 @@ def pytest_runtest_makereport(
 @pytest.fixture
 def fake_checkout(request: pytest.FixtureRequest) -> Iterator[FakeCheckout]:
     """A fresh, active ``FakeCheckout`` for this test (see the module docstring)."""
-    if getattr(request.function, "is_hypothesis_test", False):
+    if _given_without_opting_out(request.function):
         pytest.fail(GIVEN_MESSAGE, pytrace=False)
     fake = FakeCheckout(**_marker_kwargs(request))
     fake.start()
@@ -103,6 +104,16 @@ def fake_checkout_server(request: pytest.FixtureRequest) -> Iterator[RunningServ
         failure = server.fake._strict_failure()
         if failure is not None:
             raise failure
+
+
+def _given_without_opting_out(function: object) -> bool:
+    """Whether ``function`` is a hypothesis ``@given`` test that did not suppress the
+    ``function_scoped_fixture`` health check (suppressing it means sharing one fake on purpose)."""
+    if not getattr(function, "is_hypothesis_test", False):
+        return False
+    chosen = getattr(function, "_hypothesis_internal_use_settings", None)
+    suppressed = getattr(chosen, "suppress_health_check", ())
+    return not any(getattr(check, "name", "") == "function_scoped_fixture" for check in suppressed)
 
 
 def _marker_kwargs(request: pytest.FixtureRequest) -> dict[str, Any]:

@@ -58,6 +58,23 @@ def test_fake_checkout_in_a_given_test_is_refused_with_the_pattern_to_use(pytest
     )
 
 
+def test_fake_checkout_in_a_given_test_that_opted_out_of_the_health_check_is_allowed(
+    pytester,
+    plugin_args,  # noqa: F811
+):
+    pytester.makepyfile(
+        """
+        from hypothesis import HealthCheck, given, settings, strategies as st
+
+        @settings(max_examples=3, suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(n=st.integers())
+        def test_it(fake_checkout, n):
+            fake_checkout.sessions.list()  # one fake shared by every example, on purpose
+        """
+    )
+    pytester.runpytest(*plugin_args).assert_outcomes(passed=1)
+
+
 def test_fake_checkout_server_serves_a_fake_over_http(pytester, plugin_args):  # noqa: F811
     pytester.makepyfile(
         """
