@@ -17,6 +17,7 @@ from .core.errors import (
     PermissionError,
     StripeError,
 )
+from .core.forwarding import DeliveryPolicy, WebhookRejected
 from .core.versions import API_VERSIONS
 from .fake import (
     FakeCheckout,
@@ -35,6 +36,7 @@ __all__ = [
     "APIError",
     "AuthenticationError",
     "Clock",
+    "DeliveryPolicy",
     "FakeCheckout",
     "IdempotencyError",
     "InjectedConnectionError",
@@ -48,6 +50,7 @@ __all__ = [
     "UnfiredFailureError",
     "UnhandledRequestError",
     "WebhookDeliveryError",
+    "WebhookRejected",
     "activate",
     "current",
     "serve",

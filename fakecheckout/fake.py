@@ -299,14 +299,23 @@ class FakeCheckout(World):
                 "are stopped now (stop the innermost fake first: fakes nest as a stack)"
             )
         if self.strict and not exception_propagating:
-            if self.unhandled:
-                raise UnhandledRequestError(self.unhandled)
-            if self.webhooks.failures:
-                raise WebhookDeliveryError(self.webhooks.failures)
-            pending = self.faults.pending
-            if pending:
-                self.faults.clear()
-                raise UnfiredFailureError(pending)
+            failure = self._strict_failure()
+            if failure is not None:
+                raise failure
+
+    def _strict_failure(self) -> Exception | None:
+        """What a strict ``stop()`` raises: ``UnhandledRequestError`` for ``unhandled``, else
+        ``WebhookDeliveryError`` if a webhook callback raised, else ``UnfiredFailureError`` for
+        ``fail_next`` rules no request used; ``None`` when all went well."""
+        if self.unhandled:
+            return UnhandledRequestError(self.unhandled)
+        if self.webhooks.failures:
+            return WebhookDeliveryError(self.webhooks.failures)
+        pending = self.faults.pending
+        if pending:
+            self.faults.clear()
+            return UnfiredFailureError(pending)
+        return None
 
     def _release(self) -> None:
         """Mark this fake stopped and let go of its interceptor. ``_lock`` is held."""

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from .forwarding import EXACTLY_ONCE, DeliveryPolicy, Forwarding, poster_for
+
 Callback = Callable[[bytes, dict[str, str]], object]
 
 RETRY_DELAYS = (30 * 60, 60 * 60, 2 * 60 * 60)
@@ -43,8 +45,9 @@ def signature_header(payload: bytes, secret: str, timestamp: int) -> str:
 class Webhooks:
     """The fake's webhook endpoint: a signing ``secret`` and the subscribed callbacks."""
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, redeliver: Callable[[str], None] | None = None) -> None:
         self.secret = secret
+        self._redeliver = redeliver
         self._callbacks: list[Callback] = []
         self._lock = threading.Lock()
         #: ``(event id, exception)`` for every callback that raised; delivery goes on regardless.
@@ -63,6 +66,31 @@ class Webhooks:
                     self._callbacks.remove(callback)
 
         return unsubscribe
+
+    def forward_to(
+        self,
+        client: Any,
+        path: str,
+        *,
+        secret: str | None = None,
+        policy: DeliveryPolicy = EXACTLY_ONCE,
+    ) -> Forwarding:
+        """POST every new event, signed, with ``client.post(path, ...)`` until the returned
+        forwarding stops; ``client`` is a Flask, Django or Starlette/FastAPI test client.
+
+        ``secret`` is the signing secret the app verifies with (by default :attr:`secret`);
+        ``policy`` duplicates or reorders deliveries on purpose (see ``DeliveryPolicy``). A non-2xx
+        answer is kept in :attr:`failures` as a ``WebhookRejected``.
+        """
+        return Forwarding(self, poster_for(client), path, secret=secret, policy=policy)
+
+    def redeliver(self, event_id: str) -> None:
+        """Deliver the stored event ``event_id`` again, newly signed, to every subscribed callback
+        and forwarding, as Stripe may deliver an event twice. An unknown id raises Stripe's
+        ``No such event`` ``InvalidRequestError``."""
+        if self._redeliver is None:
+            raise RuntimeError("these webhooks belong to no fake")
+        self._redeliver(event_id)
 
     @property
     def subscribed(self) -> int:

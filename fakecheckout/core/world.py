@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import versions
+from . import errors, versions
 from .clock import Clock, SystemClock
 from .events import EventRecord, EventStore, pack
 from .expansion import Expander
@@ -131,7 +131,7 @@ class World:
         self._delivery_lock = threading.Lock()
         self._delivering: int | None = None
         self._request = threading.local()
-        self.webhooks = Webhooks(secret="whsec_" + self.ids.new("", 32))
+        self.webhooks = Webhooks(secret="whsec_" + self.ids.new("", 32), redeliver=self._redeliver)
         self.account_id: str = self.ids.new("acct_", 16)
         """The platform's own account id: ``Stripe-Account: <account_id>`` addresses it."""
         self.checkout_page_base_url: str | None = None
@@ -278,6 +278,22 @@ class World:
         for api, endpoint_id in owed:
             self._outbox.append(Delivery(recorded, api, endpoint_id))
         return recorded
+
+    def _redeliver(self, event_id: str) -> None:
+        """Queue the stored event ``event_id`` for the subscribed callbacks again, and deliver."""
+        with self.lock:
+            record = next(
+                (
+                    found
+                    for account in self._accounts.values()
+                    if (found := account.event_store.by_id.get(event_id)) is not None
+                ),
+                None,
+            )
+            if record is None:
+                raise errors.no_such_event(event_id)
+            self._outbox.append(Delivery(record))
+        self._deliver_outbox()
 
     def _deliver_outbox(self) -> None:
         """Deliver recorded events in order, outside the world's lock, one deliverer at a time.
