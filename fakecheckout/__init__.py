@@ -13,10 +13,12 @@ from .core.errors import (
     APIError,
     AuthenticationError,
     IdempotencyError,
+    InvalidDumpError,
     InvalidRequestError,
     PermissionError,
     StripeError,
 )
+from .core.snapshots import Snapshot
 from .core.versions import API_VERSIONS
 from .fake import FakeCheckout, UnhandledRequestError, WebhookDeliveryError, activate, current
 from .server import serve
@@ -28,10 +30,12 @@ __all__ = [
     "Clock",
     "FakeCheckout",
     "IdempotencyError",
+    "InvalidDumpError",
     "InvalidRequestError",
     "ManualClock",
     "NetworkGuardError",
     "PermissionError",
+    "Snapshot",
     "StripeError",
     "SystemClock",
     "UnhandledRequestError",
