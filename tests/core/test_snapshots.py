@@ -10,9 +10,11 @@ import pytest
 from fakecheckout import FakeCheckout, ManualClock
 from fakecheckout.core.resource import Resource, ResourceAPI, Route
 from fakecheckout.core.snapshots import Snapshot
+from fakecheckout.core.webhooks import RETRY_DELAYS
 from fakecheckout.core.world import World
 from fakecheckout.resources import RESOURCES
 from tests.factories import AUTH
+from tests.webhook_receiver import webhook_receiver
 
 from .conftest import START, payment_params
 
@@ -197,3 +199,19 @@ def test_a_new_resources_own_state_is_restored_with_no_code_of_its_own() -> None
     notes.add("ada", "second")
     world.restore(snap)
     assert (notes.notes, notes.by_author) == (["first"], {"ada": {"first"}})
+
+
+def test_a_webhook_retry_pending_at_the_snapshot_is_attempted_after_restore(
+    fake: FakeCheckout, clock: ManualClock
+) -> None:
+    with webhook_receiver() as receiver:
+        fake.webhook_endpoints.create(url=receiver.url, enabled_events=["customer.created"])
+        receiver.statuses = [500]
+        fake.customers.create()
+        snap = fake.snapshot()
+        clock.advance(RETRY_DELAYS[0])
+        fake.settle()
+        fake.restore(snap)
+        clock.advance(RETRY_DELAYS[0])
+        fake.settle()
+        assert receiver.types == ["customer.created"] * 3
