@@ -400,6 +400,7 @@ class _Decoder:
     def __init__(self, target: _Target) -> None:
         self._target = target
         self._made: dict[int, Any] = {}
+        self._names: dict[int, list[str]] | None = None
 
     def value(self, node: Any, where: str) -> Any:
         if node is None or isinstance(node, (bool, int, float, str)):
@@ -436,9 +437,7 @@ class _Decoder:
                 raise errors.dump_malformed(where, f"an unknown kind of object {kind!r}")
             return self._target.resolve(kind, account_id, name)
         if tag == "$name":
-            if not _trusted(body[0]):
-                raise errors.dump_malformed(where, f"{body[0]!r} is not fakecheckout's")
-            return _resolve_path(body)
+            return self._named(body, where)
         if tag == "$dict":
             made_dict = self._remember(node, {})
             for k, v in body:
@@ -462,13 +461,35 @@ class _Decoder:
             return self._object(node, body, where)
         raise errors.dump_malformed(where, f"an unknown tag {tag!r}")
 
+    def _named(self, path: Any, where: str) -> Any:
+        """What ``path`` names, if it is what ``_Encoder`` names: one of fakecheckout's functions
+        or classes, or a value its modules define (nothing else a module can reach)."""
+        if (
+            not isinstance(path, list)
+            or not all(isinstance(part, str) and not part.startswith("__") for part in path)
+            or not path
+            or not _trusted(path[0])
+        ):
+            raise errors.dump_malformed(where, f"{path!r} names nothing of fakecheckout's")
+        value = _resolve_path(path)
+        if self._names is None:
+            self._names = _module_level_names()
+        own_code = (
+            isinstance(value, (FunctionType, type))
+            and _trusted(value.__module__)
+            and [value.__module__, *value.__qualname__.split(".")] == path
+        )
+        if not own_code and id(value) not in self._names:
+            raise errors.dump_malformed(where, f"{path!r} names nothing of fakecheckout's")
+        return value
+
     def _object(self, node: dict[str, Any], name: str, where: str) -> Any:
         module, _, qualname = name.partition(":")
         if not _trusted(module):
             raise errors.dump_malformed(where, f"{name!r} is not one of fakecheckout's classes")
         cls = _resolve_path([module, *qualname.split(".")])
-        if not isinstance(cls, type):
-            raise errors.dump_malformed(where, f"{name!r} is not a class")
+        if not isinstance(cls, type) or f"{cls.__module__}:{cls.__qualname__}" != name:
+            raise errors.dump_malformed(where, f"{name!r} is not one of fakecheckout's classes")
         new: Any = cls.__new__
         made = self._remember(node, new(cls))
         state = self.value(node.get("$state"), f"{where}.{qualname}")

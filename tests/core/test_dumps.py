@@ -167,3 +167,19 @@ def test_dump_refuses_an_object_it_cannot_write_as_json() -> None:
     world.notes.by_author["ada"] = {object()}
     with pytest.raises(TypeError, match="fake.dump\\(\\) cannot write builtins.object"):
         world.dump()
+
+
+def test_load_refuses_a_name_that_reaches_outside_fakecheckout(fake: FakeCheckout) -> None:
+    data = fake.dump()
+    path = ["fakecheckout.core.snapshots", "sys", "modules", "os", "system"]
+    data["state"]["world"]["_timers"] = [{"$name": path}]
+    with pytest.raises(InvalidDumpError, match="names nothing of fakecheckout's"):
+        FakeCheckout.load(data)
+
+
+def test_load_refuses_a_class_reached_through_a_fakecheckout_module(fake: FakeCheckout) -> None:
+    data = fake.dump()
+    name = "fakecheckout.core.snapshots:threading.Thread"
+    data["state"]["world"]["ids"] = {"$obj": name, "$state": {}}
+    with pytest.raises(InvalidDumpError, match="is not one of fakecheckout's classes"):
+        FakeCheckout.load(data)
