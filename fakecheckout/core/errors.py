@@ -1060,6 +1060,14 @@ def not_a_snapshot(given: object) -> TypeError:
     return TypeError(f"restore() takes what snapshot() returned, not {type(given).__name__}")
 
 
+def snapshot_of_another_kind(kind: str, fields: list[str]) -> TypeError:
+    """A ``World``'s snapshot restored into a ``FakeCheckout`` or the other way round."""
+    return TypeError(
+        f"this snapshot holds the state of another kind of fake ({', '.join(fields)}) than "
+        f"this {kind}; restore it into the kind of fake that took it"
+    )
+
+
 def not_dumpable(where: str, value: object) -> TypeError:
     return TypeError(
         f"fake.dump() cannot write {type(value).__module__}.{type(value).__qualname__} "

@@ -250,6 +250,8 @@ def restore(world: World, snapshot: Snapshot) -> None:
         target = _Target(world, snapshot.functions)
         with _loading_into(target):
             own, objects = pickle.loads(snapshot.payload)
+            if set(own) != set(world.STATE):
+                raise errors.snapshot_of_another_kind(type(world).__name__, sorted(own))
             _install(target, own, objects)
         if snapshot.clock is not None and isinstance(world.clock, ManualClock):
             world.clock.set(snapshot.clock)

@@ -215,3 +215,8 @@ def test_a_webhook_retry_pending_at_the_snapshot_is_attempted_after_restore(
         clock.advance(RETRY_DELAYS[0])
         fake.settle()
         assert receiver.types == ["customer.created"] * 3
+
+
+def test_a_worlds_snapshot_is_refused_by_a_fake_that_holds_more(fake: FakeCheckout) -> None:
+    with pytest.raises(TypeError, match="another kind of fake .* than this FakeCheckout"):
+        fake.restore(World().snapshot())
