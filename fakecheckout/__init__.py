@@ -13,11 +13,13 @@ from .core.errors import (
     APIError,
     AuthenticationError,
     IdempotencyError,
+    InvalidDumpError,
     InvalidRequestError,
     PermissionError,
     StripeError,
 )
 from .core.forwarding import DeliveryPolicy, WebhookRejected
+from .core.snapshots import Snapshot
 from .core.versions import API_VERSIONS
 from .fake import (
     FakeCheckout,
@@ -40,11 +42,13 @@ __all__ = [
     "FakeCheckout",
     "IdempotencyError",
     "InjectedConnectionError",
+    "InvalidDumpError",
     "InvalidRequestError",
     "ManualClock",
     "NetworkGuardError",
     "PermissionError",
     "RecordedRequest",
+    "Snapshot",
     "StripeError",
     "SystemClock",
     "UnfiredFailureError",

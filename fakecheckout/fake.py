@@ -186,6 +186,8 @@ class FakeCheckout(World):
     answered with the "not emulated" 404, unless an exception is already propagating.
     """
 
+    STATE = (*World.STATE, "idempotency")
+
     def __init__(
         self,
         *,

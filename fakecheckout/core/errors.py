@@ -1121,3 +1121,68 @@ def card_error(code: str) -> StripeError:
     message, param = CARD_ERROR_CODES[code]
     decline = code if code in ("expired_card", "incorrect_cvc", "processing_error") else None
     return CardError(message, code=code, param=param, decline_code=decline)
+
+
+# --- snapshots and dumps (not Stripe errors: misuse of the fake's own helpers) ---
+
+
+class InvalidDumpError(ValueError):
+    """``FakeCheckout.load`` was given data that is not a dump it can load; no fake was made."""
+
+
+def dump_not_a_mapping(given: object) -> InvalidDumpError:
+    return InvalidDumpError(
+        f"FakeCheckout.load() takes the dict that fake.dump() returned, not {type(given).__name__}"
+    )
+
+
+def dump_unknown_format(found: object) -> InvalidDumpError:
+    return InvalidDumpError(
+        f"not a fakecheckout dump: its 'format' is {reprlib.repr(found)}, "
+        "expected 'fakecheckout.dump' (the dict that fake.dump() returned)"
+    )
+
+
+def dump_unsupported_version(found: object, supported: int) -> InvalidDumpError:
+    return InvalidDumpError(
+        f"this fakecheckout loads dump format version {supported}, not {reprlib.repr(found)}; "
+        "create the dump again with this version's fake.dump()"
+    )
+
+
+def dump_other_resources(dumped: Iterable[str], known: Iterable[str]) -> ValueError:
+    """A snapshot or dump made by a fake with another set of resources (another fakecheckout)."""
+    missing = sorted(set(dumped) - set(known))
+    extra = sorted(set(known) - set(dumped))
+    return InvalidDumpError(
+        "the snapshot was taken of a fake with other resources than this one "
+        f"(only in the snapshot: {missing or 'none'}; only in this fake: {extra or 'none'}); "
+        "take it again with this fakecheckout"
+    )
+
+
+def dump_malformed(where: str, problem: str) -> InvalidDumpError:
+    return InvalidDumpError(
+        f"malformed fakecheckout dump at {where}: {problem} "
+        "(was it edited by hand, or made by another fakecheckout version?)"
+    )
+
+
+def not_a_snapshot(given: object) -> TypeError:
+    return TypeError(f"restore() takes what snapshot() returned, not {type(given).__name__}")
+
+
+def snapshot_of_another_kind(kind: str, fields: list[str]) -> TypeError:
+    """A ``World``'s snapshot restored into a ``FakeCheckout`` or the other way round."""
+    return TypeError(
+        f"this snapshot holds the state of another kind of fake ({', '.join(fields)}) than "
+        f"this {kind}; restore it into the kind of fake that took it"
+    )
+
+
+def not_dumpable(where: str, value: object) -> TypeError:
+    return TypeError(
+        f"fake.dump() cannot write {type(value).__module__}.{type(value).__qualname__} "
+        f"at {where} as JSON (fakecheckout's own objects, plain data and its module-level "
+        "functions only)"
+    )
