@@ -72,10 +72,17 @@ def entries() -> Iterator[tuple[str, list[str]]]:
 
 def markdown() -> str:
     """The body of the reference page: one section per module, one block per name."""
+    attributes = {
+        f"{resource.api.__module__}.{resource.api.__qualname__}": resource.name
+        for resource in RESOURCES
+    }
     parts = []
     for title, names in entries():
         parts += [f"## {title}", ""]
         for name in names:
+            if name in attributes:
+                attribute = attributes[name]
+                parts += [f'`fake.{attribute}` and `fake.account("acct_…").{attribute}`:', ""]
             parts += [f"::: {name}"]
             if name == PLUGIN:
                 parts += ["    options:", f"      members: [{', '.join(PLUGIN_NAMES)}]"]

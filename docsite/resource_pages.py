@@ -28,6 +28,7 @@ DIRECTORY = "resources"
 PAGINATION = frozenset({"limit", "starting_after", "ending_before", "expand", "page"})
 _PARAMETER = re.compile(r"\{[a-z_]+\}")
 _ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
+_LEADING_ROUTE = re.compile(r"^`[A-Z]+ /[^`]*`[\s:;,.]*")
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _prose(module: ModuleType) -> str:
 
 
 def _routes_table(resource: Resource) -> str:
-    rows = ["| route | direct API | |", "|---|---|---|"]
+    rows = ["| route | direct API | what it does |", "|---|---|---|"]
     for route in resource.routes:
         method = _direct_method(route)
         call = f"`fake.{method}(…)`" if method else ""
@@ -115,8 +116,9 @@ def _summary(resource: Resource, route: Route) -> str:
     doc = inspect.getdoc(function) if function is not None else None
     if not doc:
         return ""
-    first = doc.split("\n\n")[0].replace("\n", " ")
-    return _ROLE.sub(r"`\1`", first).replace("``", "`").replace("|", "\\|")
+    first = _ROLE.sub(r"`\1`", doc.split("\n\n")[0].replace("\n", " ")).replace("``", "`")
+    first = _LEADING_ROUTE.sub("", first)  # the route is in the table's first column already
+    return first.replace("|", "\\|")
 
 
 def _endpoint(resource: Resource, operation: str) -> param_tree.Object | None:
@@ -169,13 +171,20 @@ def _search_fields(resource: Resource) -> list[str]:
 def _expandable(resource: Resource) -> list[str]:
     if not resource.expandable:
         return []
+    emulated = {each.object for each in RESOURCES}
     rows = ["| object | field | expands to |", "|---|---|---|"]
     for owner, fields in resource.expandable.items():
         for name, target in fields.items():
             kind, _, pointed = target.rpartition(":")
-            shown = {"list": f"a list of `{pointed}`", "each": f"each `{pointed}` of a list"}.get(
-                kind, f"`{pointed}`"
-            )
+            nested = pointed in resource.expandable
+            shown = {
+                "list": f"a list of `{pointed}`",
+                "each": f"each `{pointed}` of a list",
+            }.get(kind, f"the hash `{pointed}`" if nested else f"`{pointed}`")
+            if nested:
+                shown += " (its fields below)"
+            elif pointed not in emulated:
+                shown += " (not emulated: a non-null id is a 400)"
             rows.append(f"| `{owner}` | `{name}` | {shown} |")
     return [
         "## Expandable fields",
