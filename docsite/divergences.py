@@ -79,5 +79,6 @@ def slug(heading: str) -> str:
     """The anchor Python-Markdown's ``toc`` extension gives a heading (its default slugify)."""
     from markdown.extensions.toc import slugify
 
-    plain = re.sub(r"[`*_]", "", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading))
+    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # a link's text
+    plain = re.sub(r"[`*]|(?<!\w)_+|_+(?!\w)", "", plain)  # markup, not snake_case names
     return slugify(plain, "-")

@@ -83,7 +83,25 @@ def docs_examples(docs_dir: Path) -> dict[str, list[Example]]:
     }
 
 
+def filename(page: str) -> str:
+    """The file name a page's examples are compiled under (tracebacks show it)."""
+    return f"docs/{page}"
+
+
 def compile_example(example: Example) -> object:
     """The block compiled so that a traceback names the page and its line."""
     padded = "\n" * (example.line - 1) + example.code
-    return compile(padded, f"docs/{example.page}", "exec")
+    return compile(padded, filename(example.page), "exec")
+
+
+def page_source(examples: list[Example]) -> str:
+    """The page as Python: each block's lines at their own line numbers, every other line blank.
+    Registered in ``linecache`` under :func:`filename` while the page runs, so ``inspect``
+    (hypothesis, dataclasses) reads the examples' source, not the Markdown around it."""
+    lines: list[str] = []
+    for example in examples:
+        code = example.code.splitlines()
+        start = example.line - 1
+        lines += [""] * (start + len(code) - len(lines))
+        lines[start : start + len(code)] = code
+    return "\n".join(lines) + "\n"

@@ -1,7 +1,7 @@
 """The API reference page, written from the code at build time.
 
 Every name in the ``__all__`` of each public module (:data:`PUBLIC_MODULES`, those that exist in
-this checkout), the pytest plugin's fixture, and the direct API class of every registered resource get a
+this checkout), the pytest plugin's fixtures, and the direct API class of every registered resource get a
 mkdocstrings block (``::: dotted.name``), so a name added to ``__all__`` or a resource added to
 the registry appears with no edit here.
 """
@@ -26,9 +26,17 @@ section titles; a module missing from the checkout (``fakecheckout.testing`` bef
 left out."""
 
 PLUGIN = "conftest_plugin.plugin"
-PLUGIN_NAMES = ("fake_checkout",)
-"""What users of the plugin name: the fixture (the marker is described in the module docstring);
-the plugin's pytest hooks are not API."""
+
+
+def plugin_fixtures() -> list[str]:
+    """What users of the plugin name: its fixtures (the marker is described in the module
+    docstring). The plugin's ``pytest_*`` hooks and its imports are not API."""
+    module = importlib.import_module(PLUGIN)
+    return [
+        name
+        for name, value in vars(module).items()
+        if not name.startswith(("_", "pytest_")) and getattr(value, "__module__", None) == PLUGIN
+    ]
 
 
 def present_modules() -> list[tuple[str, str]]:
@@ -85,6 +93,6 @@ def markdown() -> str:
                 parts += [f'`fake.{attribute}` and `fake.account("acct_…").{attribute}`:', ""]
             parts += [f"::: {name}"]
             if name == PLUGIN:
-                parts += ["    options:", f"      members: [{', '.join(PLUGIN_NAMES)}]"]
+                parts += ["    options:", f"      members: [{', '.join(plugin_fixtures())}]"]
             parts += [""]
     return "\n".join(parts)

@@ -8,6 +8,10 @@ are found when the suite is collected (``docs/**/*.md``), so a page added later 
 
 from __future__ import annotations
 
+import linecache
+import re
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -16,7 +20,7 @@ import stripe
 
 import conftest_plugin.plugin  # noqa: F401
 import fakecheckout
-from docsite.examples import Example, compile_example, docs_examples
+from docsite.examples import Example, compile_example, docs_examples, filename, page_source
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = docs_examples(ROOT / "docs")
@@ -62,11 +66,20 @@ PAGES_TO_RUN = sorted(
 @pytest.mark.parametrize("page", PAGES_TO_RUN)
 def test_page_examples_run_in_order(page: str, clean_stripe: None) -> None:
     blocks = [example for example in PAGES[page] if example.kind == "run"]
-    namespace: dict[str, object] = {"__name__": f"docs.{page}"}
+    # The page runs as a module of its own (in sys.modules while it runs), as a script would:
+    # dataclasses, pickle and Flask(__name__) look their module up there.
+    module = types.ModuleType("docs_example_" + re.sub(r"\W", "_", page.removesuffix(".md")))
+    name = filename(page)
+    module.__file__ = name  # the same name as the code's, for inspect's lookups by module
+    sys.modules[module.__name__] = module
+    source = page_source(blocks)
+    linecache.cache[name] = (len(source), None, source.splitlines(keepends=True), name)
     try:
         for block in blocks:
-            exec(compile_example(block), namespace)  # noqa: S102 - the docs' own examples
+            exec(compile_example(block), module.__dict__)  # noqa: S102 - the docs' own examples
     finally:
+        del sys.modules[module.__name__]
+        linecache.cache.pop(name, None)
         left_active = _active_fakes()
     assert not left_active, f"docs/{page} leaves a FakeCheckout active"
 

@@ -47,9 +47,10 @@ def test_every_name_a_public_module_exports_is_in_the_api_reference():
             assert f"::: {module_name}.{name}\n" in page, f"{module_name}.{name}"
 
 
-def test_the_fixture_and_every_direct_api_are_in_the_api_reference():
+def test_the_fixtures_and_every_direct_api_are_in_the_api_reference():
     page = reference.markdown()
-    assert "members: [fake_checkout]" in page
+    assert "fake_checkout" in reference.plugin_fixtures()
+    assert f"members: [{', '.join(reference.plugin_fixtures())}]" in page
     for resource in RESOURCES:
         assert f"::: {resource.api.__module__}.{resource.api.__qualname__}\n" in page
 
