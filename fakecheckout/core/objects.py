@@ -209,13 +209,9 @@ class ObjectAPI(ListAll, ResourceAPI):
             expand = [path for path in expand if path != "total_count"]
             expander = self._account.expander
             expander.check(f"list:{self.OBJECT}", expand)
-            live = sorted(
-                (record for record in self._store.by_id.values() if not record.deleted),
-                key=lambda record: record.key,
-                reverse=True,
-            )
-            out = search_page(
-                (record.fields for record in live),
+            by_id = self._store.by_id
+            out = search_page(  # read lazily: a page stops after ``limit`` + 1 matches
+                (by_id[object_id].fields for _, object_id in self._store.newest_first()),
                 checked,
                 self.SEARCH_FIELDS,
                 url=f"{self.URL}/search",

@@ -24,43 +24,91 @@ MAX_LIMIT = 100
 
 
 class SortedIndex:
-    """Object ids kept sorted by :data:`Key`, ascending; lists read it from the end."""
+    """Object ids kept sorted by :data:`Key`, ascending; lists read it from the end.
+
+    The keys live in chunks of at most ``2 * CHUNK`` (a list of sorted lists, with each chunk's
+    largest key), so adding or removing anywhere costs O(log n + CHUNK), never O(n): a mass
+    expiry takes thousands of sessions off the front of the ``status=open`` index at once.
+    """
+
+    CHUNK = 512
 
     def __init__(self) -> None:
-        self._keys: list[Key] = []
-        self._ids: list[str] = []
+        self._keys: list[list[Key]] = []
+        self._ids: list[list[str]] = []
+        self._maxes: list[Key] = []
+        self._len = 0
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return self._len
 
     def add(self, key: Key, object_id: str) -> None:
-        if not self._keys or key > self._keys[-1]:
-            self._keys.append(key)
-            self._ids.append(object_id)
+        maxes = self._maxes
+        self._len += 1
+        if not maxes:
+            self._keys.append([key])
+            self._ids.append([object_id])
+            maxes.append(key)
             return
-        at = bisect_left(self._keys, key)
-        self._keys.insert(at, key)
-        self._ids.insert(at, object_id)
+        if key > maxes[-1]:  # the common case: a new object is the newest
+            at = len(maxes) - 1
+            keys, ids = self._keys[at], self._ids[at]
+            keys.append(key)
+            ids.append(object_id)
+            maxes[at] = key
+        else:
+            at = bisect_left(maxes, key)
+            keys, ids = self._keys[at], self._ids[at]
+            position = bisect_left(keys, key)
+            keys.insert(position, key)
+            ids.insert(position, object_id)
+        if len(keys) > 2 * self.CHUNK:
+            half = len(keys) // 2
+            self._keys[at : at + 1] = [keys[:half], keys[half:]]
+            self._ids[at : at + 1] = [ids[:half], ids[half:]]
+            maxes[at : at + 1] = [keys[half - 1], keys[-1]]
 
     def remove(self, key: Key) -> None:
-        at = bisect_left(self._keys, key)
-        if at < len(self._keys) and self._keys[at] == key:
-            del self._keys[at]
-            del self._ids[at]
+        maxes = self._maxes
+        at = bisect_left(maxes, key)
+        if at == len(maxes):
+            return
+        keys, ids = self._keys[at], self._ids[at]
+        position = bisect_left(keys, key)
+        if position == len(keys) or keys[position] != key:
+            return
+        del keys[position]
+        del ids[position]
+        self._len -= 1
+        if keys:
+            maxes[at] = keys[-1]
+        else:
+            del self._keys[at], self._ids[at], maxes[at]
 
     def descending(self, below: Key, floor: Key) -> Iterator[tuple[Key, str]]:
         """``(key, id)`` with ``floor <= key < below``, newest first."""
-        keys, ids = self._keys, self._ids
-        stop = bisect_left(keys, floor)
-        for at in range(bisect_left(keys, below) - 1, stop - 1, -1):
-            yield keys[at], ids[at]
+        chunks, id_chunks = self._keys, self._ids
+        first = min(bisect_left(self._maxes, below), len(chunks) - 1)
+        for at in range(first, -1, -1):
+            keys, ids = chunks[at], id_chunks[at]
+            top = bisect_left(keys, below) if at == first else len(keys)
+            for position in range(top - 1, -1, -1):
+                key = keys[position]
+                if key < floor:
+                    return
+                yield key, ids[position]
 
     def ascending(self, above: Key, ceiling: Key) -> Iterator[tuple[Key, str]]:
         """``(key, id)`` with ``above < key < ceiling``, oldest first."""
-        keys, ids = self._keys, self._ids
-        start = bisect_right(keys, above)
-        for at in range(start, bisect_left(keys, ceiling)):
-            yield keys[at], ids[at]
+        chunks, id_chunks = self._keys, self._ids
+        first = bisect_right(self._maxes, above)
+        for at in range(first, len(chunks)):
+            keys, ids = chunks[at], id_chunks[at]
+            for position in range(bisect_right(keys, above) if at == first else 0, len(keys)):
+                key = keys[position]
+                if key >= ceiling:
+                    return
+                yield key, ids[position]
 
 
 class UnionIndex:

@@ -7,11 +7,11 @@ list walks only the objects that match its most selective filter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
-from .pagination import CreatedRange, Key, PageRequest, SortedIndex, page
+from .pagination import _BOTTOM, _TOP, CreatedRange, Key, PageRequest, SortedIndex, page
 
 
 class Stored(Protocol):
@@ -86,6 +86,10 @@ class Store(Generic[R]):
                 self.by_filter[(name, old)].remove(record.key)
             if new is not None:
                 self.by_filter.setdefault((name, new), SortedIndex()).add(record.key, record.id)
+
+    def newest_first(self) -> Iterator[tuple[Key, str]]:
+        """Every listed (not deleted) record's key and id, in list order."""
+        return self.everything.descending(_TOP, _BOTTOM)
 
     def key_of(self, object_id: str) -> Key | None:
         record = self.by_id.get(object_id)
