@@ -20,13 +20,12 @@ from types import ModuleType
 
 from fakecheckout import FakeCheckout
 from fakecheckout.core import param_tree
-from fakecheckout.core.resource import Resource, Route
+from fakecheckout.core.resource import PATH_PARAMETER, Resource, Route
 from fakecheckout.http.stripe_routes import ROUTES as STRIPE_ROUTES
 from fakecheckout.resources import RESOURCES
 
 DIRECTORY = "resources"
 PAGINATION = frozenset({"limit", "starting_after", "ending_before", "expand", "page"})
-_PARAMETER = re.compile(r"\{[a-z_]+\}")
 _ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
 _LEADING_ROUTE = re.compile(r"^`[A-Z]+ /[^`]*`[\s:;,.]*")
 
@@ -203,7 +202,7 @@ def _base(resource: Resource) -> str:
 
 
 def _shape(template: str) -> str:
-    return _PARAMETER.sub("{}", template)
+    return PATH_PARAMETER.sub("{}", template)
 
 
 def not_emulated_routes(resource: Resource) -> list[tuple[str, str]]:
@@ -223,7 +222,7 @@ def not_emulated_routes(resource: Resource) -> list[tuple[str, str]]:
 def not_emulated_answer(method: str, template: str) -> tuple[int, str, str]:
     """What a strict fake answers to ``method template`` (ids filled in): status, the JSON
     error's ``type`` and its ``message``."""
-    path = _PARAMETER.sub(lambda found: f"{found[0][1:-1]}_123", template)
+    path = PATH_PARAMETER.sub(lambda found: f"{found[0][1:-1]}_123", template)
     fake = FakeCheckout()
     status, _, body = fake.handle(method, path, {"Authorization": "Bearer sk_test_123"}, b"")
     error = json.loads(body)["error"]

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 Endpoint = Callable[[Any, list[str], dict[str, Any]], dict[str, Any]]
 """``endpoint(account, path_ids, params) -> result``; ``account`` has ``.customers`` etc."""
 
-_PARAM = re.compile(r"\{[a-z_]+\}")
+PATH_PARAMETER = re.compile(r"\{[a-z_]+\}")
+"""A path parameter in a route template (``{id}``)."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,9 @@ class Route:
 
     def __post_init__(self) -> None:
         parts = re.split(r"(\{[a-z_]+\})", self.template)
-        regex = "".join("([^/]+)" if _PARAM.fullmatch(part) else re.escape(part) for part in parts)
+        regex = "".join(
+            "([^/]+)" if PATH_PARAMETER.fullmatch(part) else re.escape(part) for part in parts
+        )
         object.__setattr__(self, "pattern", re.compile(regex))
 
     def __str__(self) -> str:
