@@ -111,10 +111,48 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
     "tax_rates.list": ("TaxRateListParams", "TaxRate.ListParams"),
     # ``GET /v1/account`` is the SDK's ``retrieve_current`` (``/v1/accounts/{id}`` is ``retrieve``).
     "account.retrieve": ("AccountRetrieveCurrentParams", "Account.RetrieveParams"),
+    "payment_intents.retrieve": ("PaymentIntentRetrieveParams", "PaymentIntent.RetrieveParams"),
+    "payment_intents.list": ("PaymentIntentListParams", "PaymentIntent.ListParams"),
+    "payment_intents.update": ("PaymentIntentUpdateParams", "PaymentIntent.ModifyParams"),
+    "payment_intents.cancel": ("PaymentIntentCancelParams", "PaymentIntent.CancelParams"),
+    "payment_intents.capture": ("PaymentIntentCaptureParams", "PaymentIntent.CaptureParams"),
+    "charges.retrieve": ("ChargeRetrieveParams", "Charge.RetrieveParams"),
+    "charges.list": ("ChargeListParams", "Charge.ListParams"),
+    "payment_methods.retrieve": ("PaymentMethodRetrieveParams", "PaymentMethod.RetrieveParams"),
+    "payment_methods.list": ("PaymentMethodListParams", "PaymentMethod.ListParams"),
+    "refunds.create": ("RefundCreateParams", "Refund.CreateParams"),
+    "refunds.retrieve": ("RefundRetrieveParams", "Refund.RetrieveParams"),
+    "refunds.update": ("RefundUpdateParams", "Refund.ModifyParams"),
+    "refunds.list": ("RefundListParams", "Refund.ListParams"),
+    "setup_intents.retrieve": ("SetupIntentRetrieveParams", "SetupIntent.RetrieveParams"),
+    "setup_intents.list": ("SetupIntentListParams", "SetupIntent.ListParams"),
+    "subscriptions.retrieve": ("SubscriptionRetrieveParams", "Subscription.RetrieveParams"),
+    "subscriptions.list": ("SubscriptionListParams", "Subscription.ListParams"),
+    "subscriptions.update": ("SubscriptionUpdateParams", "Subscription.ModifyParams"),
+    "subscriptions.cancel": ("SubscriptionCancelParams", "Subscription.CancelParams"),
+    "invoices.retrieve": ("InvoiceRetrieveParams", "Invoice.RetrieveParams"),
+    "invoices.list": ("InvoiceListParams", "Invoice.ListParams"),
+    "invoices.list_lines": ("InvoiceListLinesParams", "Invoice.ListLinesParams"),
+    "billing_portal_sessions.create": (
+        "billing_portal.SessionCreateParams",
+        "billing_portal.Session.CreateParams",
+    ),
 }
 
 #: Objects whose top-level field names are recorded per release (``shapes`` in ``index.json``).
-SHAPES = {"checkout.session": "checkout.Session", "item": "LineItem", "event": "Event"}
+SHAPES = {
+    "checkout.session": "checkout.Session",
+    "item": "LineItem",
+    "event": "Event",
+    "payment_intent": "PaymentIntent",
+    "charge": "Charge",
+    "refund": "Refund",
+    "setup_intent": "SetupIntent",
+    "subscription": "Subscription",
+    "subscription_item": "SubscriptionItem",
+    "invoice": "Invoice",
+    "line_item": "InvoiceLineItem",
+}
 
 SCALARS: dict[object, str] = {
     str: "string",

@@ -108,6 +108,17 @@ def test_tree_has_every_emulated_resource_endpoint():
             for verb in ("create", "retrieve", "update", "list")
         ),
         "account.retrieve",
+        *(
+            f"payment_intents.{verb}"
+            for verb in ("retrieve", "list", "update", "cancel", "capture")
+        ),
+        *(f"charges.{verb}" for verb in ("retrieve", "list")),
+        *(f"payment_methods.{verb}" for verb in ("retrieve", "list")),
+        *(f"refunds.{verb}" for verb in ("create", "retrieve", "update", "list")),
+        *(f"setup_intents.{verb}" for verb in ("retrieve", "list")),
+        *(f"subscriptions.{verb}" for verb in ("retrieve", "list", "update", "cancel")),
+        *(f"invoices.{verb}" for verb in ("retrieve", "list", "list_lines")),
+        "billing_portal_sessions.create",
         "create",
         "update",
         "list",
