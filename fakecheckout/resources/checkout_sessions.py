@@ -1092,11 +1092,13 @@ class SessionsAPI(ListAll, ResourceAPI):
                 fields["customer"] = self._account.customers._create_for_checkout(
                     email=details["email"], name=details["name"], now=now
                 )
+            # What the payment creates behind the session (its events come before the session's).
             if mode == "payment":
-                fields["payment_intent"] = world.ids.new("pi_", 24)
+                fields.update(self._complete_payment(record, fields, now=now))
             elif mode == "subscription":
-                fields["subscription"] = world.ids.new("sub_", 24)
-                fields["invoice"] = world.ids.new("in_", 24)
+                fields.update(self._complete_subscription(record, fields, now=now))
+            else:
+                fields.update(self._complete_setup(record, fields, now=now))
             if any(item.get("_dynamic_tax_rates") for item in record.line_items):
                 # The customer's address is known now: the matching dynamic tax rate applies.
                 record.fields["customer_details"] = details
@@ -1122,6 +1124,7 @@ class SessionsAPI(ListAll, ResourceAPI):
             fields: dict[str, Any] = {"_async_settled": True}
             if succeeded:
                 fields["payment_status"] = "paid"
+            fields.update(self._settle_payment(record, succeeded=succeeded, now=now))
             event = "async_payment_succeeded" if succeeded else "async_payment_failed"
             self._change(record, fields, event, at=now)
             return self._render(record, [])
@@ -1138,6 +1141,35 @@ class SessionsAPI(ListAll, ResourceAPI):
             out = self._line_items_page(record, request)
             expander.expand(out, "list:item", expand)
             return out
+
+    # --- what a completion creates behind the session, per mode (the lock is held) ---
+    # Each returns the session fields it sets; ``fields`` holds the completion's fields so far
+    # (``customer`` when one was created), and ``fields["payment_status"]`` the payment's outcome.
+
+    def _complete_payment(
+        self, record: SessionRecord, fields: dict[str, Any], *, now: int
+    ) -> dict[str, Any]:
+        """Payment mode: the PaymentIntent that the customer paid."""
+        return {"payment_intent": self._world.ids.new("pi_", 24)}
+
+    def _settle_payment(
+        self, record: SessionRecord, *, succeeded: bool, now: int
+    ) -> dict[str, Any]:
+        """A delayed payment settles: the PaymentIntent behind the session follows."""
+        return {}
+
+    def _complete_subscription(
+        self, record: SessionRecord, fields: dict[str, Any], *, now: int
+    ) -> dict[str, Any]:
+        """Subscription mode: the Subscription and its first Invoice."""
+        ids = self._world.ids
+        return {"subscription": ids.new("sub_", 24), "invoice": ids.new("in_", 24)}
+
+    def _complete_setup(
+        self, record: SessionRecord, fields: dict[str, Any], *, now: int
+    ) -> dict[str, Any]:
+        """Setup mode: the SetupIntent (its id is the session's since creation) succeeds."""
+        return {}
 
     # --- the registry's hooks (the lock is held) ---
 
