@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fakecheckout import FakeCheckout, ManualClock, StripeError
-from fakecheckout.core.listing import PAGING
+from fakecheckout.core.pagination import PAGING_PARAMETERS
 from fakecheckout.core.param_tree import ENDPOINTS
 from fakecheckout.core.paramspec import Array, Map, Node, Object, OneOf
 from fakecheckout.core.resource import ResourceAPI
@@ -316,7 +316,7 @@ def call_once(api_name: str, method_name: str, args: list[Any], kwargs: dict[str
 
 def _is_paging_all(method_name: str, kwargs: dict[str, Any]) -> bool:
     """``all()`` refuses paging parameters with a ``TypeError``, as a signature would."""
-    return method_name == "all" and bool(PAGING.intersection(kwargs))
+    return method_name == "all" and bool(PAGING_PARAMETERS.intersection(kwargs))
 
 
 def _is_binding_error(method: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> bool:

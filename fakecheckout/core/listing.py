@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from fakecheckout.core.pagination import MAX_LIMIT
-
-PAGING = frozenset({"limit", "starting_after", "ending_before"})
-"""``list`` parameters that ``all`` refuses: it returns every page."""
+from fakecheckout.core.pagination import MAX_LIMIT, PAGING_PARAMETERS
 
 
 class _Listable(Protocol):
@@ -25,7 +22,7 @@ class ListAll:
 
     def all(self: _Listable, /, **filters: Any) -> list[dict[str, Any]]:
         """Every object ``list(**filters)`` selects, newest first, across all pages."""
-        paging = sorted(PAGING.intersection(filters))
+        paging = sorted(PAGING_PARAMETERS.intersection(filters))  # all() returns every page
         if paging:
             raise TypeError(
                 f"all() returns every page: it takes list filters only, not {', '.join(paging)}"

@@ -162,6 +162,10 @@ class CreatedRange:
         return cls(minimum, maximum)
 
 
+PAGING_PARAMETERS = frozenset({"limit", "starting_after", "ending_before"})
+"""The list parameters that choose a page (``PageRequest``'s fields), not what is listed."""
+
+
 @dataclass(frozen=True)
 class PageRequest:
     """The validated pagination parameters of one list call."""

@@ -11,9 +11,8 @@ from __future__ import annotations
 import functools
 import re
 
+from fakecheckout.core.resource import PATH_PARAMETER
 from fakecheckout.http.stripe_routes import ROUTES
-
-_PARAMETER = re.compile(r"\{[a-z_]+\}")
 
 
 def is_stripe_route(method: str, path: str) -> bool:
@@ -27,7 +26,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     """One alternation per method; a path parameter is one non-empty segment."""
     templates: dict[str, list[str]] = {}
     for method, template in ROUTES:
-        parts = _PARAMETER.split(template)
+        parts = PATH_PARAMETER.split(template)
         regex = "[^/]+".join(re.escape(part) for part in parts)
         templates.setdefault(method, []).append(regex)
     return {method: re.compile("|".join(found)) for method, found in templates.items()}
