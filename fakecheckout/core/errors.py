@@ -575,6 +575,54 @@ def not_emulated_parameter(name: str) -> StripeError:
     )
 
 
+def canceled_subscription_update() -> StripeError:
+    """Unverified wording (seen quoted in public issues): what updating a canceled subscription
+    answers."""
+    return InvalidRequestError(
+        "A canceled subscription can only update its cancellation_details and metadata.",
+        after_validation=True,
+    )
+
+
+def subscription_already_canceled(subscription_id: str) -> StripeError:
+    """Unverified wording: cancelling a subscription that has already ended."""
+    return InvalidRequestError(
+        f"No such subscription: '{subscription_id}'; it has already been canceled.",
+        code="resource_missing",
+        param="id",
+        http_status=404,
+        after_validation=True,
+    )
+
+
+def subscription_price_not_recurring(param: str) -> StripeError:
+    """Unverified wording: a subscription item needs a recurring price."""
+    return InvalidRequestError(
+        "The price specified is set to `type=one_time` but this field only accepts prices with "
+        "`type=recurring`.",
+        param=param,
+        after_validation=True,
+    )
+
+
+def subscription_currency_mismatch(param: str, currency: str) -> StripeError:
+    """Unverified wording: every item of a subscription bills in its one currency."""
+    return InvalidRequestError(
+        f"The price specified does not match the subscription's currency `{currency}`.",
+        param=param,
+        after_validation=True,
+    )
+
+
+def subscription_needs_items() -> StripeError:
+    """Unverified wording: an update that would remove every item."""
+    return InvalidRequestError(
+        "A subscription must have at least one active plan.",
+        param="items",
+        after_validation=True,
+    )
+
+
 def expand_too_deep(path: str, maximum: int) -> StripeError:
     """Unverified wording: Stripe expands at most four levels."""
     return InvalidRequestError(

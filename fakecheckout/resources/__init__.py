@@ -16,10 +16,12 @@ from . import (
     coupons,
     customers,
     events,
+    invoices,
     prices,
     products,
     promotion_codes,
     shipping_rates,
+    subscriptions,
     tax_rates,
     webhook_endpoints,
 )
@@ -36,6 +38,8 @@ RESOURCES: tuple[Resource, ...] = (
     shipping_rates.RESOURCE,
     tax_rates.RESOURCE,
     webhook_endpoints.RESOURCE,
+    subscriptions.RESOURCE,
+    invoices.RESOURCE,
 )
 """Every registered resource; routes are tried in this order."""
 

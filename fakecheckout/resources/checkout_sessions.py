@@ -381,6 +381,8 @@ class Builder:
                 )
             if mode == "subscription":
                 fields["invoice_creation"] = None
+                if "subscription_data" in params:  # what completion gives the subscription
+                    fields["_subscription_data"] = params["subscription_data"]
             fields.update(
                 checkout_amounts.resolve_discounts(
                     params,
@@ -1161,9 +1163,18 @@ class SessionsAPI(ListAll, ResourceAPI):
     def _complete_subscription(
         self, record: SessionRecord, fields: dict[str, Any], *, now: int
     ) -> dict[str, Any]:
-        """Subscription mode: the Subscription and its first Invoice."""
-        ids = self._world.ids
-        return {"subscription": ids.new("sub_", 24), "invoice": ids.new("in_", 24)}
+        """Subscription mode: the Subscription (its items from the recurring line items, the
+        trial ``subscription_data`` asks for) and its first Invoice, paid."""
+        result: dict[str, Any] = self._account.subscriptions._create_for_checkout(
+            customer=fields.get("customer") or record.get("customer"),
+            line_items=record.line_items,
+            subscription_data=record.get("_subscription_data") or {},
+            paid=fields["payment_status"] != "unpaid",
+            now=now,
+        )
+        if fields["payment_status"] == "no_payment_required":
+            result.pop("payment_status", None)
+        return result
 
     def _complete_setup(
         self, record: SessionRecord, fields: dict[str, Any], *, now: int
