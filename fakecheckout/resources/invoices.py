@@ -485,13 +485,14 @@ class InvoicesAPI(ObjectAPI):
         *,
         intent: str | None,
         charge: str | None,
-        paid: bool,
+        outcome: str,
         now: int,
         by_request: bool,
         counts_attempt: bool = True,
     ) -> list[EventRecord]:
-        """The outcome of one payment attempt: ``paid`` (``invoice.paid``,
-        ``invoice.payment_succeeded``) or still ``open`` (``invoice.payment_failed``)."""
+        """The ``outcome`` of one payment attempt: ``succeeded`` (``paid``: ``invoice.paid``,
+        ``invoice.payment_succeeded``), ``failed`` (still ``open``: ``invoice.payment_failed``)
+        or ``processing`` (``open``, no event until the payment settles)."""
         record = self._store.by_id[invoice_id]
         fields = record.fields
         changes: dict[str, Any] = {
@@ -500,7 +501,7 @@ class InvoicesAPI(ObjectAPI):
             "attempted": True,
             "attempt_count": fields["attempt_count"] + (1 if counts_attempt else 0),
         }
-        if paid:
+        if outcome == "succeeded":
             changes.update(
                 {
                     "status": "paid",
@@ -516,6 +517,8 @@ class InvoicesAPI(ObjectAPI):
                 self._event("invoice.payment_succeeded", record, now, by_request),
             ]
         self._change(record, changes)
+        if outcome == "processing":
+            return []
         return [self._event("invoice.payment_failed", record, now, by_request)]
 
     def _amount_due(self, invoice_id: str) -> tuple[int, str]:

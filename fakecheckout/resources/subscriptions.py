@@ -373,7 +373,7 @@ class SubscriptionsAPI(ObjectAPI):
             customer=customer,
             currency=recurring[0]["currency"],
             items=items,
-            status="trialing" if trial_end is not None else "active",
+            status=_first_status(line_items, trial=trial_end is not None, paid=paid),
             trial=None if trial_end is None else (now, trial_end),
             billing_cycle_anchor=first[1] if trial_end is not None else now,
             metadata=dict(subscription_data.get("metadata") or {}),
@@ -412,9 +412,10 @@ class SubscriptionsAPI(ObjectAPI):
             period=(now, now),
             now=now,
             by_request=True,
-            fail=not paid,
+            outcome="succeeded" if paid else "processing",
             first=True,
         )
+
         self._schedule(subscription_id)
         result: dict[str, Any] = {"subscription": subscription_id, "invoice": invoice_id}
         if not billed:
@@ -433,7 +434,7 @@ class SubscriptionsAPI(ObjectAPI):
         period: tuple[int, int],
         now: int,
         by_request: bool,
-        fail: bool,
+        outcome: str,
         first: bool = False,
     ) -> bool:
         """Create, finalize and pay (or fail to pay) one invoice of ``record``; whether it had
@@ -455,7 +456,7 @@ class SubscriptionsAPI(ObjectAPI):
         amount, currency = invoices._amount_due(invoice_id)
         if amount == 0:
             invoices._record_payment(
-                invoice_id, intent=None, charge=None, paid=True, now=now, by_request=by_request,
+                invoice_id, intent=None, charge=None, outcome="succeeded", now=now, by_request=by_request,
                 counts_attempt=False,
             )
             return False
@@ -464,16 +465,17 @@ class SubscriptionsAPI(ObjectAPI):
             currency=currency,
             customer=fields["customer"],
             now=now,
-            fail=fail,
+            outcome=outcome,
             description="Subscription creation" if first else "Subscription update",
         )
-        if payment_method is not None and fields["default_payment_method"] is None and not fail:
+        succeeded = outcome == "succeeded"
+        if payment_method is not None and fields["default_payment_method"] is None and succeeded:
             fields["default_payment_method"] = payment_method
         invoices._record_payment(
             invoice_id,
             intent=intent,
             charge=charge,
-            paid=not fail,
+            outcome=outcome,
             now=now,
             by_request=by_request,
             counts_attempt=not first,
@@ -481,7 +483,7 @@ class SubscriptionsAPI(ObjectAPI):
         return True
 
     def _charge(
-        self, *, amount: int, currency: str, customer: str, now: int, fail: bool, description: str
+        self, *, amount: int, currency: str, customer: str, now: int, outcome: str, description: str
     ) -> tuple[str, str | None, str | None]:
         """One payment of an invoice through payments' ``_create_for_payment``: the intent, its
         charge and its payment method."""
@@ -491,7 +493,7 @@ class SubscriptionsAPI(ObjectAPI):
             currency=currency,
             customer=customer,
             now=now,
-            outcome="failed" if fail else "succeeded",
+            outcome=outcome,
             description=description,
         )
         intent = intents.lookup(intent_id) or {}
@@ -538,7 +540,7 @@ class SubscriptionsAPI(ObjectAPI):
             period=old_period,
             now=at,
             by_request=False,
-            fail=fail,
+            outcome="failed" if fail else "succeeded",
         )
         if fail and fields["status"] != "past_due":
             self._update(record, {"status": "past_due"}, now=at, by_request=False)
@@ -707,6 +709,19 @@ class SubscriptionsAPI(ObjectAPI):
 
     def _shown(self, out: dict[str, Any]) -> dict[str, Any]:
         return versioned.downgrade(out, versions.current(self._world.api_version))
+
+
+def _first_status(line_items: Sequence[dict[str, Any]], *, trial: bool, paid: bool) -> str:
+    """A new subscription's status: ``trialing``; ``active`` once its first invoice is paid;
+    ``incomplete`` while a delayed payment of it has not settled."""
+    due_now = sum(
+        int(item["price"]["unit_amount"] or 0) * item["quantity"]
+        for item in line_items
+        if not (trial and item["price"]["type"] == "recurring")
+    )
+    if not paid and due_now > 0:
+        return "incomplete"
+    return "trialing" if trial else "active"
 
 
 def _trial_end(subscription_data: dict[str, Any], now: int) -> int | None:
