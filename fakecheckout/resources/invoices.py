@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 
 URL = "/v1/invoices"
 
+Line = tuple[dict[str, Any] | None, dict[str, Any], str, int, tuple[int, int], bool]
+"""What one invoice line bills: ``(subscription item or None, price, product name, quantity,
+period, trial)``."""
+Lines = list[Line]
+Events = list[EventRecord]
+
 #: How long Stripe waits before finalizing a draft subscription invoice (a renewal's; "about an
 #: hour", docs.stripe.com/billing/subscriptions/overview#subscription-lifecycle). The fake
 #: finalizes at once: the field shows what Stripe would have said in the draft.
@@ -420,7 +426,7 @@ class InvoicesAPI(ObjectAPI):
         invoice_id: str,
         customer: dict[str, Any],
         subscription: dict[str, Any],
-        lines: list[tuple[dict[str, Any] | None, dict[str, Any], str, int, tuple[int, int], bool]],
+        lines: Lines,
         billing_reason: str,
         period: tuple[int, int],
         now: int,
@@ -489,7 +495,7 @@ class InvoicesAPI(ObjectAPI):
         now: int,
         by_request: bool,
         counts_attempt: bool = True,
-    ) -> list[EventRecord]:
+    ) -> Events:
         """The ``outcome`` of one payment attempt: ``succeeded`` (``paid``: ``invoice.paid``,
         ``invoice.payment_succeeded``), ``failed`` (still ``open``: ``invoice.payment_failed``)
         or ``processing`` (``open``, no event until the payment settles)."""
@@ -558,9 +564,7 @@ RESOURCE = Resource(
     routes=(
         Route("GET", URL, lambda ns, ids, p: ns.invoices.list(**p)),
         Route("GET", URL + "/{id}", lambda ns, ids, p: ns.invoices.retrieve(ids[0], **p)),
-        Route(
-            "GET", URL + "/{id}/lines", lambda ns, ids, p: ns.invoices.list_lines(ids[0], **p)
-        ),
+        Route("GET", URL + "/{id}/lines", lambda ns, ids, p: ns.invoices.list_lines(ids[0], **p)),
     ),
     expandable={
         "invoice": {

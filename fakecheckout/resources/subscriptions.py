@@ -27,7 +27,7 @@ from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, Route
 from fakecheckout.core.store import Record
 
-from .invoices import BASIL, plan_object
+from .invoices import BASIL, Events, Lines, plan_object
 
 if TYPE_CHECKING:
     from fakecheckout.core.events import EventRecord
@@ -176,8 +176,8 @@ def subscription_before_basil(obj: dict[str, Any], version: str) -> dict[str, An
         return obj
     out = dict(obj)
     items = obj.get("items")
-    data = items.get("data") if isinstance(items, dict) else None
-    if isinstance(data, list):
+    if isinstance(items, dict) and isinstance(items.get("data"), list):
+        data = items["data"]
         first = data[0] if data else {}
         for name in PERIOD_FIELDS:
             out[name] = first.get(name) if isinstance(first, dict) else None
@@ -285,8 +285,12 @@ class SubscriptionsAPI(ObjectAPI):
             for name, value in (checked.get("cancellation_details") or {}).items():
                 details[name] = value or None
             details["reason"] = "cancellation_requested"
-            self._end(record, {"canceled_at": now, "cancellation_details": details}, at=now,
-                      by_request=True)
+            self._end(
+                record,
+                {"canceled_at": now, "cancellation_details": details},
+                at=now,
+                by_request=True,
+            )
             return self._shown(self._render(record, expand))
 
     def fail_renewals(self, subscription_id: str, /, *, times: int = 1) -> None:
@@ -294,7 +298,8 @@ class SubscriptionsAPI(ObjectAPI):
         invoice stays ``open`` after its attempt (``invoice.payment_failed``, with the intent's
         ``payment_intent.payment_failed``) and the subscription becomes ``past_due``.
         Not a Stripe API endpoint (Stripe's test cards decline at the next renewal instead)."""
-        if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+        given: object = times  # checked at run time too: callers may not be type-checked
+        if not isinstance(given, int) or isinstance(given, bool) or given < 1:
             raise ValueError(f"times must be a positive integer, not {times!r}")
         with self._world.operation():
             record = self._live(subscription_id)
@@ -306,7 +311,7 @@ class SubscriptionsAPI(ObjectAPI):
         found = super().lookup(object_id)
         return None if found is None else self._shown(found)
 
-    def on_due(self, object_id: str, at: int) -> list[EventRecord] | None:
+    def on_due(self, object_id: str, at: int) -> Events | None:
         """A subscription's next boundary has come: the trial's warning, its end, a renewal, or
         the end of a subscription that cancels at period end; one period at a time."""
         state = self._billing.get(object_id)
@@ -394,9 +399,15 @@ class SubscriptionsAPI(ObjectAPI):
             "due": None,
         }
         self._event("customer.subscription.created", record, now, by_request=True)
-        lines = [
-            (sub_item, sub_item["price"], self._product_name(sub_item["price"]),
-             sub_item["quantity"], first, trial_end is not None)
+        lines: Lines = [
+            (
+                sub_item,
+                sub_item["price"],
+                self._product_name(sub_item["price"]),
+                sub_item["quantity"],
+                first,
+                trial_end is not None,
+            )
             for sub_item in items
         ]
         lines += [
@@ -429,7 +440,7 @@ class SubscriptionsAPI(ObjectAPI):
         record: Record,
         *,
         invoice_id: str,
-        lines: list[Any],
+        lines: Lines,
         billing_reason: str,
         period: tuple[int, int],
         now: int,
@@ -456,7 +467,12 @@ class SubscriptionsAPI(ObjectAPI):
         amount, currency = invoices._amount_due(invoice_id)
         if amount == 0:
             invoices._record_payment(
-                invoice_id, intent=None, charge=None, outcome="succeeded", now=now, by_request=by_request,
+                invoice_id,
+                intent=None,
+                charge=None,
+                outcome="succeeded",
+                now=now,
+                by_request=by_request,
                 counts_attempt=False,
             )
             return False
@@ -524,9 +540,15 @@ class SubscriptionsAPI(ObjectAPI):
         if fields["status"] == "trialing":
             changes["status"] = "active"
         self._update(record, changes, now=at, by_request=False)
-        lines = [
-            (item, item["price"], self._product_name(item["price"]), item["quantity"],
-             new_period, False)
+        lines: Lines = [
+            (
+                item,
+                item["price"],
+                self._product_name(item["price"]),
+                item["quantity"],
+                new_period,
+                False,
+            )
             for item in fields["items"]["data"]
         ]
         fail = state["fail"] > 0
@@ -599,7 +621,9 @@ class SubscriptionsAPI(ObjectAPI):
             changes["items"] = self._items(record, checked["items"], now=now)
         return changes
 
-    def _items(self, record: Record, given: list[dict[str, Any]], *, now: int) -> dict[str, Any]:
+    def _items(
+        self, record: Record, given: Sequence[dict[str, Any]], *, now: int
+    ) -> dict[str, Any]:
         fields = record.fields
         items = copy_json(fields["items"])
         by_id = {item["id"]: item for item in items["data"]}
@@ -615,7 +639,9 @@ class SubscriptionsAPI(ObjectAPI):
                     raise errors.not_emulated_parameter(f"{prefix}[{name}]")
             price = None
             if "price" in entry:
-                price = copy_json(self._account.prices._find(entry["price"], param=f"{prefix}[price]"))
+                price = copy_json(
+                    self._account.prices._find(entry["price"], param=f"{prefix}[price]")
+                )
                 if price["type"] != "recurring":
                     raise errors.subscription_price_not_recurring(f"{prefix}[price]")
                 if price["currency"] != fields["currency"]:
@@ -655,7 +681,8 @@ class SubscriptionsAPI(ObjectAPI):
         if not items["data"]:
             raise errors.subscription_needs_items()
         items["total_count"] = len(items["data"])
-        return items
+        result: dict[str, Any] = items
+        return result
 
     def _update(
         self, record: Record, changes: dict[str, Any], *, now: int, by_request: bool

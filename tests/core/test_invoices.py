@@ -99,9 +99,7 @@ def test_list_lines_pages_through_an_invoices_lines(world: World) -> None:
     assert rest["has_more"] is False
 
 
-def test_list_filters_by_customer_subscription_and_status(
-    world: World, clock: ManualClock
-) -> None:
+def test_list_filters_by_customer_subscription_and_status(world: World, clock: ManualClock) -> None:
     first = subscribe(world)
     second = subscribe(world)
     world.subscriptions.fail_renewals(second["subscription"])

@@ -4,6 +4,7 @@ renewal payments (``fail_renewals``), and the calendar arithmetic of ``core.peri
 from __future__ import annotations
 
 import datetime
+import itertools
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -173,7 +174,7 @@ def test_invoices_cover_consecutive_periods_each_paid_once(
     invoices = _invoices(world, subscription_id)
     covered = [(i["lines"]["data"][0]["period"]) for i in invoices]  # type: ignore[index]
     assert covered[0]["start"] == START
-    for earlier, later in zip(covered, covered[1:]):
+    for earlier, later in itertools.pairwise(covered):
         assert later["start"] == earlier["end"]
     assert covered[-1]["start"] <= clock.now() < covered[-1]["end"]
     assert all(i["status"] == "paid" for i in invoices)
@@ -207,9 +208,7 @@ def test_fail_renewals_leaves_the_invoice_open_and_the_subscription_past_due(
     assert updated["data"]["previous_attributes"] == {"status": "active"}
 
 
-def test_fail_renewals_fails_only_the_next_times_renewals(
-    world: World, clock: ManualClock
-) -> None:
+def test_fail_renewals_fails_only_the_next_times_renewals(world: World, clock: ManualClock) -> None:
     subscription_id = subscribe(world)["subscription"]
     world.subscriptions.fail_renewals(subscription_id, times=2)
     clock.advance(100 * DAY)

@@ -40,7 +40,9 @@ def test_checkout_creates_an_active_subscription_of_the_sessions_recurring_items
         subscription["id"],
     )
     assert item["plan"]["object"] == "plan"
-    assert subscription["items"]["url"] == f"/v1/subscription_items?subscription={subscription['id']}"
+    assert (
+        subscription["items"]["url"] == f"/v1/subscription_items?subscription={subscription['id']}"
+    )
 
 
 def test_the_first_period_is_one_interval_from_the_completion(world: World) -> None:
@@ -159,9 +161,7 @@ def test_cancel_at_period_end_ends_the_subscription_at_that_boundary(
     world: World, clock: ManualClock
 ) -> None:
     subscription_id = subscribe(world)["subscription"]
-    period_end = world.subscriptions.update(subscription_id, cancel_at_period_end=True)[
-        "cancel_at"
-    ]
+    period_end = world.subscriptions.update(subscription_id, cancel_at_period_end=True)["cancel_at"]
     clock.set(period_end + 100 * DAY)
     [deleted] = world.settle()
     assert deleted["type"] == "customer.subscription.deleted"
@@ -221,7 +221,8 @@ def test_update_changes_an_items_price_and_quantity_from_the_next_renewal(
     item = world.subscriptions.retrieve(subscription_id)["items"]["data"][0]
     bigger = monthly_price(world, 5000)
     updated = world.subscriptions.update(
-        subscription_id, items=[{"id": item["id"], "price": bigger, "quantity": 2}],
+        subscription_id,
+        items=[{"id": item["id"], "price": bigger, "quantity": 2}],
         proration_behavior="none",
     )
     assert updated["items"]["data"][0]["price"]["id"] == bigger
@@ -237,13 +238,17 @@ def test_update_refuses_a_price_that_is_not_recurring(world: World) -> None:
     item = world.subscriptions.retrieve(subscription_id)["items"]["data"][0]
     one_time = world.prices.create(currency="usd", unit_amount=100, product_data={"name": "x"})
     with pytest.raises(InvalidRequestError) as raised:
-        world.subscriptions.update(subscription_id, items=[{"id": item["id"], "price": one_time["id"]}])
+        world.subscriptions.update(
+            subscription_id, items=[{"id": item["id"], "price": one_time["id"]}]
+        )
     assert raised.value.param == "items[0][price]"
 
 
 def test_update_refuses_parameters_it_does_not_emulate(world: World) -> None:
     subscription_id = subscribe(world)["subscription"]
-    with pytest.raises(InvalidRequestError, match="does not emulate the parameter `pause_collection`"):
+    with pytest.raises(
+        InvalidRequestError, match="does not emulate the parameter `pause_collection`"
+    ):
         world.subscriptions.update(subscription_id, pause_collection={"behavior": "void"})
 
 
@@ -300,9 +305,7 @@ def _released_fields(object_name: str, release: int) -> tuple[set[str], set[str]
 
 
 @pytest.mark.parametrize("release", range(len(versions.RELEASES)))
-def test_each_api_version_shows_the_fields_of_its_release(
-    clock: ManualClock, release: int
-) -> None:
+def test_each_api_version_shows_the_fields_of_its_release(clock: ManualClock, release: int) -> None:
     version = versions.RELEASES[release][1]
     world = World(clock=clock, seed=1)
     world.api_version = version
