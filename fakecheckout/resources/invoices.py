@@ -13,6 +13,7 @@ https://docs.stripe.com/api/invoices
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fakecheckout.core import versioned, versions
@@ -223,6 +224,34 @@ def line_object(
     }
 
 
+def invoice_payments(invoice: dict[str, Any]) -> dict[str, Any]:
+    """``payments`` (includable: ``expand=["payments"]``): the ``invoice_payment`` of the
+    PaymentIntent that paid the invoice or attempted to (none for an invoice with nothing to pay)."""
+    intent = invoice.get("_payment_intent")
+    data = []
+    if isinstance(intent, str):
+        paid = invoice["status"] == "paid"
+        paid_at = invoice["status_transitions"]["paid_at"] if paid else None
+        digest = hashlib.sha256(f"inpay:{invoice['id']}".encode()).hexdigest()[:24]
+        data.append(
+            {
+                "id": f"inpay_{digest}",
+                "object": "invoice_payment",
+                "amount_paid": invoice["amount_paid"] if paid else None,
+                "amount_requested": invoice["amount_due"],
+                "created": invoice["created"],
+                "currency": invoice["currency"],
+                "invoice": invoice["id"],
+                "is_default": True,
+                "livemode": False,
+                "payment": {"payment_intent": intent, "type": "payment_intent"},
+                "status": "paid" if paid else "open",
+                "status_transitions": {"canceled_at": None, "paid_at": paid_at},
+            }
+        )
+    return envelope(data, False, f"/v1/invoice_payments?invoice={invoice['id']}")
+
+
 def _per(recurring: dict[str, Any] | None) -> str:
     if recurring is None:
         return ""
@@ -418,6 +447,9 @@ class InvoicesAPI(ObjectAPI):
         found = super().lookup(object_id)
         return None if found is None else self._shown(found)
 
+    def virtual_fields(self) -> dict[tuple[str, str], Callable[[dict[str, Any]], Any]]:
+        return {("invoice", "payments"): invoice_payments}
+
     # --- for subscriptions (the lock is held) ---
 
     def _create_draft(
@@ -571,9 +603,12 @@ RESOURCE = Resource(
             "customer": "customer",
             "default_payment_method": "payment_method",
             "lines": "list:line_item",
+            "payments": "list:invoice_payment",
             "latest_revision": "invoice",
             "test_clock": "test_helpers.test_clock",
         },
         "line_item": {"subscription": "subscription"},
+        "invoice_payment": {"payment": "invoice_payment.payment"},
+        "invoice_payment.payment": {"payment_intent": "payment_intent", "charge": "charge"},
     },
 )

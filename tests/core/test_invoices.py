@@ -129,3 +129,19 @@ def test_an_invoice_expands_its_customer(world: World) -> None:
     completed = subscribe(world)
     invoice = world.invoices.retrieve(completed["invoice"], expand=["customer"])
     assert invoice["customer"]["id"] == completed["customer"]
+
+
+def test_payments_is_included_on_request_and_names_the_payment_intent(world: World) -> None:
+    invoice_id = subscribe(world)["invoice"]
+    assert "payments" not in world.invoices.retrieve(invoice_id)
+    invoice = world.invoices.retrieve(invoice_id, expand=["payments"])
+    [payment] = invoice["payments"]["data"]
+    assert payment["object"] == "invoice_payment"
+    assert payment["payment"]["type"] == "payment_intent"
+    assert payment["payment"]["payment_intent"].startswith("pi_")
+    assert (payment["status"], payment["amount_paid"]) == ("paid", invoice["amount_paid"])
+
+
+def test_a_trial_invoice_has_no_payments(world: World) -> None:
+    invoice_id = subscribe(world, subscription_data={"trial_period_days": 3})["invoice"]
+    assert world.invoices.retrieve(invoice_id, expand=["payments"])["payments"]["data"] == []
