@@ -299,8 +299,10 @@ class SubscriptionsAPI(ObjectAPI):
         ``payment_intent.payment_failed``) and the subscription becomes ``past_due``.
         Not a Stripe API endpoint (Stripe's test cards decline at the next renewal instead)."""
         given: object = times  # checked at run time too: callers may not be type-checked
-        if not isinstance(given, int) or isinstance(given, bool) or given < 1:
-            raise ValueError(f"times must be a positive integer, not {times!r}")
+        if not isinstance(given, int) or isinstance(given, bool):
+            raise errors.invalid_integer("times", given)
+        if given < 1:
+            raise errors.value_too_small("times", 1)
         with self._world.operation():
             record = self._live(subscription_id)
             self._billing[record.id]["fail"] += times

@@ -186,6 +186,13 @@ def test_emulated_routes_name_every_registered_resource_endpoint():
         "GET /v1/webhook_endpoints/{id}",
         "POST /v1/webhook_endpoints/{id}",
         "DELETE /v1/webhook_endpoints/{id}",
+        "GET /v1/subscriptions",
+        "GET /v1/subscriptions/{id}",
+        "POST /v1/subscriptions/{id}",
+        "DELETE /v1/subscriptions/{id}",
+        "GET /v1/invoices",
+        "GET /v1/invoices/{id}",
+        "GET /v1/invoices/{id}/lines",
     ]
 
 
