@@ -12,13 +12,17 @@ from fakecheckout.core.resource import Resource
 
 from . import (
     account,
+    charges,
     checkout_sessions,
     coupons,
     customers,
     events,
+    payment_intents,
+    payment_methods,
     prices,
     products,
     promotion_codes,
+    refunds,
     shipping_rates,
     tax_rates,
     webhook_endpoints,
@@ -36,6 +40,10 @@ RESOURCES: tuple[Resource, ...] = (
     shipping_rates.RESOURCE,
     tax_rates.RESOURCE,
     webhook_endpoints.RESOURCE,
+    payment_intents.RESOURCE,
+    charges.RESOURCE,
+    payment_methods.RESOURCE,
+    refunds.RESOURCE,
 )
 """Every registered resource; routes are tried in this order."""
 
