@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
 URL = "/v1/subscriptions"
 
+FIRST_PAYMENT = "Subscription creation"
+"""The description of the PaymentIntent of a subscription's first invoice (renewals': ``Subscription
+update``), as Stripe describes them."""
+
 TRIAL_WILL_END_BEFORE = 3 * 86_400
 """``customer.subscription.trial_will_end`` comes three days before ``trial_end``
 (docs.stripe.com/api/events/types#event_types-customer.subscription.trial_will_end)."""
@@ -484,7 +488,7 @@ class SubscriptionsAPI(ObjectAPI):
             customer=fields["customer"],
             now=now,
             outcome=outcome,
-            description="Subscription creation" if first else "Subscription update",
+            description=FIRST_PAYMENT if first else "Subscription update",
         )
         succeeded = outcome == "succeeded"
         if payment_method is not None and fields["default_payment_method"] is None and succeeded:
@@ -513,6 +517,8 @@ class SubscriptionsAPI(ObjectAPI):
             now=now,
             outcome=outcome,
             description=description,
+            # A renewal charges the card the first payment attached (no payment_method.attached).
+            attach=description == FIRST_PAYMENT,
         )
         intent = intents.lookup(intent_id) or {}
         charge = intent.get("latest_charge")

@@ -22,6 +22,35 @@ SOMETIMES = {
 }  # fmt: skip
 
 
+def test_completing_a_subscription_session_records_stripes_events_in_order(world: World) -> None:
+    price = monthly_price(world)
+    session = world.sessions.create(
+        mode="subscription",
+        line_items=[{"price": price, "quantity": 1}],
+        success_url="https://example.com/ok",
+        customer_email="ada@example.com",
+    )
+    before = len(event_types(world))
+    completed = world.sessions.complete(session["id"])
+    assert event_types(world, before) == [
+        "customer.created",
+        "customer.subscription.created",
+        "invoice.created",
+        "invoice.finalized",
+        "payment_intent.created",
+        "payment_method.attached",
+        "charge.succeeded",
+        "payment_intent.succeeded",
+        "invoice.paid",
+        "invoice.payment_succeeded",
+        "checkout.session.completed",
+    ]
+    objects = [event["data"]["object"] for event in world.events.all()[::-1][before:]]
+    assert objects[1]["id"] == completed["subscription"]
+    assert [obj["status"] for obj in objects[2:4]] == ["draft", "open"]
+    assert objects[-2]["id"] == completed["invoice"]
+
+
 def test_checkout_creates_an_active_subscription_of_the_sessions_recurring_items(
     world: World,
 ) -> None:
