@@ -412,7 +412,7 @@ def test_strict_stop_does_not_blame_the_fake_for_a_path_that_is_no_stripe_route(
 
 def test_unhandled_request_error_lists_each_request():
     error = UnhandledRequestError([("GET", "/v1/disputes"), ("POST", "/v1/refunds")])
-    assert "  GET /v1/disputes\n  POST /v1/payouts" in str(error)
+    assert "  GET /v1/disputes\n  POST /v1/refunds" in str(error)
 
 
 def test_strict_stop_deactivates_before_raising():
