@@ -174,14 +174,14 @@ def _renewal_world(n: int) -> fakecheckout.FakeCheckout:
         recurring={"interval": "month"},
         product_data={"name": "Plan"},
     )
-    for i in range(n):
-        customer = fake.customers.create(email=f"s{i}@example.com")
-        fake.subscriptions.create(  # type: ignore[attr-defined]
-            customer=customer["id"],
-            items=[{"price": price["id"]}],
-            collection_method="send_invoice",
-            days_until_due=30,
+    for i in range(n):  # subscriptions start from Checkout (POST /v1/subscriptions is not emulated)
+        session = fake.sessions.create(
+            mode="subscription",
+            line_items=[{"price": price["id"], "quantity": 1}],
+            customer_email=f"s{i}@example.com",
+            success_url="https://example.com/ok",
         )
+        fake.sessions.complete(session["id"])
     return fake
 
 

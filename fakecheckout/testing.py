@@ -31,6 +31,7 @@ Needs the ``hypothesis`` extra. Each example runs in a fresh, active ``FakeCheck
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from typing import Any
 
@@ -81,6 +82,9 @@ class CheckoutMachine(RuleBasedStateMachine):
 
     webhook_path = "/stripe/webhook"
     """Where the default :meth:`deliver_webhook` POSTs through ``webhook_client``."""
+    enabled_events: tuple[str, ...] = ("*",)
+    """The event types the endpoint receives, as a webhook endpoint's ``enabled_events``
+    (``*`` every one, ``checkout.session.*`` those of sessions); the others are not queued."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -212,7 +216,9 @@ class CheckoutMachine(RuleBasedStateMachine):
     # --- helpers ---
 
     def _queue(self, payload: bytes, headers: dict[str, str]) -> None:
-        self.pending.append(json.loads(payload))
+        event = json.loads(payload)
+        if any(fnmatch.fnmatchcase(event["type"], pattern) for pattern in self.enabled_events):
+            self.pending.append(event)
 
     def _deliver(self, event: dict[str, Any]) -> None:
         payload, headers = self.fake.webhooks.sign(event)

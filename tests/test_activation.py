@@ -397,10 +397,10 @@ def test_a_fake_started_inside_a_responses_mock_inside_a_fake_answers_first():
 def test_strict_stop_raises_for_unhandled_requests():
     fake = FakeCheckout()
     fake.start()
-    requests.get(f"{API}/v1/charges?limit=1", headers=AUTH)
+    requests.get(f"{API}/v1/disputes?limit=1", headers=AUTH)
     with pytest.raises(UnhandledRequestError) as raised:
         fake.stop()
-    assert raised.value.unhandled == [("GET", "/v1/charges")]
+    assert raised.value.unhandled == [("GET", "/v1/disputes")]
 
 
 def test_strict_stop_does_not_blame_the_fake_for_a_path_that_is_no_stripe_route():
@@ -411,14 +411,14 @@ def test_strict_stop_does_not_blame_the_fake_for_a_path_that_is_no_stripe_route(
 
 
 def test_unhandled_request_error_lists_each_request():
-    error = UnhandledRequestError([("GET", "/v1/charges"), ("POST", "/v1/refunds")])
-    assert "  GET /v1/charges\n  POST /v1/refunds" in str(error)
+    error = UnhandledRequestError([("GET", "/v1/disputes"), ("POST", "/v1/refunds")])
+    assert "  GET /v1/disputes\n  POST /v1/refunds" in str(error)
 
 
 def test_strict_stop_deactivates_before_raising():
     fake = FakeCheckout()
     fake.start()
-    fake.unhandled.append(("GET", "/v1/charges"))
+    fake.unhandled.append(("GET", "/v1/disputes"))
     with pytest.raises(UnhandledRequestError):
         fake.stop()
     assert not _active()
@@ -426,20 +426,20 @@ def test_strict_stop_deactivates_before_raising():
 
 def test_non_strict_stop_does_not_raise():
     with FakeCheckout(strict=False) as fake:
-        requests.get(f"{API}/v1/charges", headers=AUTH)
-    assert fake.unhandled == [("GET", "/v1/charges")]
+        requests.get(f"{API}/v1/disputes", headers=AUTH)
+    assert fake.unhandled == [("GET", "/v1/disputes")]
 
 
 def test_strict_exit_does_not_mask_a_propagating_exception():
     with pytest.raises(ValueError, match="original"), FakeCheckout():
-        requests.get(f"{API}/v1/charges", headers=AUTH)
+        requests.get(f"{API}/v1/disputes", headers=AUTH)
         raise ValueError("original")
 
 
 def test_strict_activate_raises_after_the_function():
     @fakecheckout.activate
     def run() -> int:
-        requests.get(f"{API}/v1/charges", headers=AUTH)
+        requests.get(f"{API}/v1/disputes", headers=AUTH)
         return 1
 
     with pytest.raises(UnhandledRequestError):

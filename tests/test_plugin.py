@@ -183,12 +183,12 @@ def test_unhandled_route_is_a_teardown_error(pytester, plugin_args):
         STRIPE_CALL
         + """
 def test_it(fake_checkout):
-    assert call_stripe("/v1/charges").status_code == 404
+    assert call_stripe("/v1/disputes").status_code == 404
 """
     )
     result = pytester.runpytest(*plugin_args)
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*UnhandledRequestError*", "*GET /v1/charges*"])
+    result.stdout.fnmatch_lines(["*UnhandledRequestError*", "*GET /v1/disputes*"])
 
 
 def test_failing_test_with_unhandled_route_reports_only_its_failure(pytester, plugin_args):
@@ -196,7 +196,7 @@ def test_failing_test_with_unhandled_route_reports_only_its_failure(pytester, pl
         STRIPE_CALL
         + """
 def test_it(fake_checkout):
-    call_stripe("/v1/charges")
+    call_stripe("/v1/disputes")
     assert False
 """
     )
@@ -211,8 +211,8 @@ import pytest
 
 @pytest.mark.fake_checkout(strict=False)
 def test_it(fake_checkout):
-    call_stripe("/v1/charges")
-    assert fake_checkout.unhandled == [("GET", "/v1/charges")]
+    call_stripe("/v1/disputes")
+    assert fake_checkout.unhandled == [("GET", "/v1/disputes")]
 """
     )
     pytester.runpytest(*plugin_args).assert_outcomes(passed=1)
@@ -307,7 +307,7 @@ import fakecheckout
 @fakecheckout.activate
 class TestStrict:
     def test_calls_a_route_that_is_not_emulated(self):
-        call_stripe("/v1/payment_intents")
+        call_stripe("/v1/disputes")
 """
     )
     result = pytester.runpytest(*plugin_args)

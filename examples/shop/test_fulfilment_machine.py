@@ -28,6 +28,7 @@ class ShopMachine(CheckoutMachine):
     """The shop and its warehouse, driven through every interleaving the machine tries."""
 
     fulfilment = Fulfilment
+    enabled_events = ("checkout.session.*",)  # the shop's endpoint listens to Checkout only
 
     def __init__(self) -> None:
         super().__init__()

@@ -33,9 +33,8 @@ def test_the_webhook_view_marks_a_paid_order_paid(
 
     fake_checkout.sessions.complete(shop.orders[order_id].session_id)
 
-    assert [(d.event_type, d.status) for d in forwarding.deliveries] == [
-        ("checkout.session.completed", 200)
-    ]
+    checkout = [d for d in forwarding.deliveries if d.event_type.startswith("checkout.")]
+    assert [(d.event_type, d.status) for d in checkout] == [("checkout.session.completed", 200)]
     assert shop.orders[order_id].status == "paid"
 
 
@@ -50,7 +49,8 @@ def test_every_event_delivered_twice_changes_nothing_more(
     fake_checkout.sessions.complete(shop.orders[kept].session_id)
     shop.cancel(cancelled)
 
-    assert len(forwarding.deliveries) == 4
+    checkout = [d for d in forwarding.deliveries if d.event_type.startswith("checkout.")]
+    assert len(checkout) == 4  # the payment's own events are delivered too, and ignored
     assert (shop.orders[kept].status, shop.orders[cancelled].status) == ("paid", "released")
     assert (shop.available("tshirt"), shop.available("mug")) == (STOCK["tshirt"] - 1, STOCK["mug"])
 

@@ -575,6 +575,54 @@ def not_emulated_parameter(name: str) -> StripeError:
     )
 
 
+def canceled_subscription_update() -> StripeError:
+    """Unverified wording (seen quoted in public issues): what updating a canceled subscription
+    answers."""
+    return InvalidRequestError(
+        "A canceled subscription can only update its cancellation_details and metadata.",
+        after_validation=True,
+    )
+
+
+def subscription_already_canceled(subscription_id: str) -> StripeError:
+    """Unverified wording: cancelling a subscription that has already ended."""
+    return InvalidRequestError(
+        f"No such subscription: '{subscription_id}'; it has already been canceled.",
+        code="resource_missing",
+        param="id",
+        http_status=404,
+        after_validation=True,
+    )
+
+
+def subscription_price_not_recurring(param: str) -> StripeError:
+    """Unverified wording: a subscription item needs a recurring price."""
+    return InvalidRequestError(
+        "The price specified is set to `type=one_time` but this field only accepts prices with "
+        "`type=recurring`.",
+        param=param,
+        after_validation=True,
+    )
+
+
+def subscription_currency_mismatch(param: str, currency: str) -> StripeError:
+    """Unverified wording: every item of a subscription bills in its one currency."""
+    return InvalidRequestError(
+        f"The price specified does not match the subscription's currency `{currency}`.",
+        param=param,
+        after_validation=True,
+    )
+
+
+def subscription_needs_items() -> StripeError:
+    """Unverified wording: an update that would remove every item."""
+    return InvalidRequestError(
+        "A subscription must have at least one active plan.",
+        param="items",
+        after_validation=True,
+    )
+
+
 def expand_too_deep(path: str, maximum: int) -> StripeError:
     """Unverified wording: Stripe expands at most four levels."""
     return InvalidRequestError(
@@ -1008,6 +1056,102 @@ def manual_tax_with_automatic_tax(param: str) -> StripeError:
     return InvalidRequestError(
         "You cannot set tax rates on line items when `automatic_tax[enabled]` is true.",
         param=param,
+    )
+
+
+# --- payment intents, charges and refunds (after checkout) ------------------------------------
+
+
+def payment_intent_not_cancelable(status: str, statuses: Iterable[str]) -> StripeError:
+    """Cancel of a succeeded (or canceled) intent: verified wording (quoted in exercism/website
+    #7062 and medusajs/medusa #2825, code ``payment_intent_unexpected_state``)."""
+    return InvalidRequestError(
+        f"You cannot cancel this PaymentIntent because it has a status of {status}. Only a "
+        f"PaymentIntent with one of the following statuses may be canceled: {', '.join(statuses)}.",
+        code="payment_intent_unexpected_state",
+        after_validation=True,
+    )
+
+
+def payment_intent_not_capturable(status: str) -> StripeError:
+    """Capture of an intent that is not ``requires_capture``: the sentence follows the cancel
+    message's pattern, code ``payment_intent_unexpected_state`` (wording unverified)."""
+    return InvalidRequestError(
+        f"This PaymentIntent could not be captured because it has a status of {status}. Only a "
+        "PaymentIntent with one of the following statuses may be captured: requires_capture.",
+        code="payment_intent_unexpected_state",
+        after_validation=True,
+    )
+
+
+def capture_amount_too_large(amount: int, capturable: int) -> StripeError:
+    """``amount_to_capture`` above what the intent may capture (wording unverified)."""
+    return InvalidRequestError(
+        f"The amount_to_capture ({amount}) must be less than or equal to the PaymentIntent's "
+        f"amount_capturable ({capturable}).",
+        param="amount_to_capture",
+        code="amount_too_large",
+        after_validation=True,
+    )
+
+
+def refund_amount_too_large(amount: str, left: str, *, partly_refunded: bool) -> StripeError:
+    """A refund of more than the charge has left (``amount_too_large``, the code Stripe's refund
+    docs give; amounts as Stripe shows them, ``$10.00``). Wording from third-party reports,
+    unverified."""
+    what = "unrefunded amount on charge" if partly_refunded else "charge amount"
+    return InvalidRequestError(
+        f"Refund amount ({amount}) is greater than {what} ({left})",
+        param="amount",
+        code="amount_too_large",
+        after_validation=True,
+    )
+
+
+def charge_already_refunded(charge_id: str) -> StripeError:
+    """A refund of a charge with nothing left to refund (code ``charge_already_refunded``, as
+    Stripe's error codes list it)."""
+    return InvalidRequestError(
+        f"Charge {charge_id} has already been refunded.",
+        code="charge_already_refunded",
+        after_validation=True,
+    )
+
+
+def charge_not_refundable(charge_id: str, status: str) -> StripeError:
+    """A refund of a charge that did not succeed (``failed``/``pending``); code
+    ``charge_not_refundable`` from Stripe's error codes, wording unverified."""
+    return InvalidRequestError(
+        f"Charge {charge_id} cannot be refunded because its status is {status}.",
+        code="charge_not_refundable",
+        after_validation=True,
+    )
+
+
+def intent_has_no_charge(intent_id: str, status: str) -> StripeError:
+    """A refund of a PaymentIntent without a successful charge (wording unverified)."""
+    return InvalidRequestError(
+        f"This PaymentIntent ({intent_id}) does not have a successful charge to refund.",
+        param="payment_intent",
+        code="charge_not_refundable",
+        after_validation=True,
+    )
+
+
+def refund_needs_charge() -> StripeError:
+    """A refund naming neither a charge nor a PaymentIntent (wording unverified)."""
+    return InvalidRequestError(
+        "One of the following params should be provided for this request: payment_intent or "
+        "charge.",
+        code="parameter_missing",
+    )
+
+
+def refund_charge_and_intent() -> StripeError:
+    """A refund naming both (wording unverified)."""
+    return InvalidRequestError(
+        "You can only pass in one of the following params for this request: payment_intent or "
+        "charge.",
     )
 
 

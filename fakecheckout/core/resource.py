@@ -64,8 +64,9 @@ class ResourceAPI:
         """Fields absent from the object until expanded, and what builds each one."""
         return {}
 
-    def on_due(self, object_id: str, at: int) -> EventRecord | None:
-        """A timer the resource scheduled with ``World.schedule`` has come (the lock is held)."""
+    def on_due(self, object_id: str, at: int) -> EventRecord | list[EventRecord] | None:
+        """A timer the resource scheduled with ``World.schedule`` has come (the lock is held);
+        returns the event (or events, in order) it recorded."""
         return None
 
     def webhook_destinations(self, event_type: str, *, connected: bool) -> list[str]:

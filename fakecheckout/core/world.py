@@ -267,7 +267,9 @@ class World:
             at, _, account_id, resource, object_id = heapq.heappop(heap)
             # A timer fires at its own time, whatever request noticed it.
             event = self._accounts[account_id].api(resource).on_due(object_id, at)
-            if event is not None:
+            if isinstance(event, list):  # a timer that records several events (a renewal)
+                produced.extend(event)
+            elif event is not None:
                 produced.append(event)
         retries = self._retries
         while retries and retries[0][0] <= now:

@@ -12,14 +12,20 @@ from fakecheckout.core.resource import Resource
 
 from . import (
     account,
+    charges,
     checkout_sessions,
     coupons,
     customers,
     events,
+    invoices,
+    payment_intents,
+    payment_methods,
     prices,
     products,
     promotion_codes,
+    refunds,
     shipping_rates,
+    subscriptions,
     tax_rates,
     webhook_endpoints,
 )
@@ -36,6 +42,12 @@ RESOURCES: tuple[Resource, ...] = (
     shipping_rates.RESOURCE,
     tax_rates.RESOURCE,
     webhook_endpoints.RESOURCE,
+    payment_intents.RESOURCE,
+    charges.RESOURCE,
+    payment_methods.RESOURCE,
+    refunds.RESOURCE,
+    subscriptions.RESOURCE,
+    invoices.RESOURCE,
 )
 """Every registered resource; routes are tried in this order."""
 

@@ -361,6 +361,9 @@ class Builder:
             fields["metadata"] = _without_empty(params["metadata"])
         self._customer_fields(params, mode, fields)
         self._echo_objects(params, mode, fields)
+        if "payment_intent_data" in params:
+            # Kept for the PaymentIntent a completion creates; the session shows no such field.
+            fields["_payment_intent_data"] = params["payment_intent_data"]
 
         record = SessionRecord(account=account, seq=seq, fields=fields)
         if mode == "setup":
@@ -381,6 +384,8 @@ class Builder:
                 )
             if mode == "subscription":
                 fields["invoice_creation"] = None
+                if "subscription_data" in params:  # what completion gives the subscription
+                    fields["_subscription_data"] = params["subscription_data"]
             fields.update(
                 checkout_amounts.resolve_discounts(
                     params,
@@ -1149,21 +1154,58 @@ class SessionsAPI(ListAll, ResourceAPI):
     def _complete_payment(
         self, record: SessionRecord, fields: dict[str, Any], *, now: int
     ) -> dict[str, Any]:
-        """Payment mode: the PaymentIntent that the customer paid."""
-        return {"payment_intent": self._world.ids.new("pi_", 24)}
+        """Payment mode: the PaymentIntent that the customer paid (none when nothing was due),
+        its Charge and card PaymentMethod, with their events."""
+        status = fields["payment_status"]
+        if status == "no_payment_required":
+            return {}
+        data: dict[str, Any] = record.get("_payment_intent_data") or {}
+        if status == "unpaid":
+            outcome = "processing"
+        elif data.get("capture_method") == "manual":
+            outcome = "requires_capture"
+        else:
+            outcome = "succeeded"
+        customer = fields.get("customer", record.get("customer"))
+        setup_future_usage = data.get("setup_future_usage")
+        intent_id = self._account.payment_intents._create_for_payment(
+            amount=record.get("amount_total"),
+            currency=record.get("currency"),
+            customer=customer,
+            now=now,
+            outcome=outcome,
+            description=data.get("description"),
+            metadata=data.get("metadata"),
+            setup_future_usage=setup_future_usage,
+            attach=setup_future_usage is not None,
+            payment_intent_data=data,
+        )
+        return {"payment_intent": intent_id}
 
     def _settle_payment(
         self, record: SessionRecord, *, succeeded: bool, now: int
     ) -> dict[str, Any]:
         """A delayed payment settles: the PaymentIntent behind the session follows."""
+        intent_id = record.get("payment_intent")
+        if intent_id is not None:
+            self._account.payment_intents._settle(intent_id, succeeded=succeeded, now=now)
         return {}
 
     def _complete_subscription(
         self, record: SessionRecord, fields: dict[str, Any], *, now: int
     ) -> dict[str, Any]:
-        """Subscription mode: the Subscription and its first Invoice."""
-        ids = self._world.ids
-        return {"subscription": ids.new("sub_", 24), "invoice": ids.new("in_", 24)}
+        """Subscription mode: the Subscription (its items from the recurring line items, the
+        trial ``subscription_data`` asks for) and its first Invoice, paid."""
+        result: dict[str, Any] = self._account.subscriptions._create_for_checkout(
+            customer=fields.get("customer") or record.get("customer"),
+            line_items=record.line_items,
+            subscription_data=record.get("_subscription_data") or {},
+            paid=fields["payment_status"] != "unpaid",
+            now=now,
+        )
+        if fields["payment_status"] == "no_payment_required":
+            result.pop("payment_status", None)
+        return result
 
     def _complete_setup(
         self, record: SessionRecord, fields: dict[str, Any], *, now: int

@@ -645,6 +645,8 @@ class GlobalResource(ResourceCalls):
         "promotion_codes": stripe.PromotionCode,
         "shipping_rates": stripe.ShippingRate,
         "tax_rates": stripe.TaxRate,
+        "subscriptions": stripe.Subscription,
+        "invoices": stripe.Invoice,
     }
 
     def __init__(self, backend: Backend, name: str) -> None:

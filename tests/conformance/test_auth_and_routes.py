@@ -120,11 +120,11 @@ def test_trailing_slash_route_gets_the_list_or_retrieve_hint(stripe_backend: Bac
     )
 
 
-def _retrieve_charge(sdk: SdkStyle) -> None:
+def _retrieve_dispute(sdk: SdkStyle) -> None:
     if isinstance(sdk, ClientStyle):
-        sdk.client.v1.charges.retrieve("ch_x")
+        sdk.client.v1.disputes.retrieve("dp_x")
     else:
-        stripe.Charge.retrieve("ch_x")
+        stripe.Dispute.retrieve("dp_x")
 
 
 @pytest.mark.fake_only
@@ -132,15 +132,15 @@ def test_unknown_route_through_the_sdk_names_the_emulated_routes(
     sdk: SdkStyle, stripe_backend: Backend
 ) -> None:
     with pytest.raises(stripe.InvalidRequestError) as info:
-        _retrieve_charge(sdk)
+        _retrieve_dispute(sdk)
     stripe_backend.forget_unhandled()
     assert_stripe_error(
         info.value,
         stripe.InvalidRequestError,
         status=404,
-        message=UNRECOGNIZED.format(method="GET", path="/v1/charges/ch_x")
+        message=UNRECOGNIZED.format(method="GET", path="/v1/disputes/dp_x")
         + HELP
-        + "\nfakecheckout does not emulate GET /v1/charges/ch_x; it emulates only these "
+        + "\nfakecheckout does not emulate GET /v1/disputes/dp_x; it emulates only these "
         + f"routes: {'; '.join(emulated_routes())}.",
     )
 
@@ -149,10 +149,10 @@ def test_unknown_route_through_the_sdk_names_the_emulated_routes(
 def test_unknown_route_is_recorded_in_unhandled(sdk: SdkStyle, stripe_backend: Backend) -> None:
     assert stripe_backend.fake is not None
     with pytest.raises(stripe.InvalidRequestError):
-        _retrieve_charge(sdk)
+        _retrieve_dispute(sdk)
     unhandled = list(stripe_backend.fake.unhandled)
     stripe_backend.forget_unhandled()
-    assert unhandled == [("GET", "/v1/charges/ch_x")]
+    assert unhandled == [("GET", "/v1/disputes/dp_x")]
 
 
 @pytest.mark.fake_only
@@ -162,8 +162,8 @@ def test_strict_fake_stop_raises_unhandled_request_error_after_an_unknown_route(
     fake = stripe_backend.fake
     assert fake is not None
     with pytest.raises(stripe.InvalidRequestError):
-        _retrieve_charge(sdk)
+        _retrieve_dispute(sdk)
     with pytest.raises(fakecheckout.UnhandledRequestError) as info:
         fake.stop()
-    assert info.value.unhandled == [("GET", "/v1/charges/ch_x")]
-    assert "GET /v1/charges/ch_x" in str(info.value)
+    assert info.value.unhandled == [("GET", "/v1/disputes/dp_x")]
+    assert "GET /v1/disputes/dp_x" in str(info.value)

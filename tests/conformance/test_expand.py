@@ -52,17 +52,15 @@ def test_expand_of_a_null_expandable_field_leaves_it_null(sdk: SdkStyle) -> None
 
 
 @pytest.mark.fake_only
-def test_expand_of_an_object_the_fake_does_not_model_raises_not_emulated(
+def test_expand_of_the_payment_intent_of_a_completed_session_returns_it(
     sdk: SdkStyle, stripe_backend: Backend
 ) -> None:
-    """API.md: a deliberate divergence (D); Stripe would return the payment intent."""
     assert stripe_backend.fake is not None
     session = sdk.create(payment_params())
     stripe_backend.fake.sessions.complete(session["id"])
-    with pytest.raises(stripe.InvalidRequestError) as info:
-        sdk.retrieve(session["id"], {"expand": ["payment_intent"]})
-    assert (info.value.http_status, info.value.param) == (400, "expand")
-    assert "fakecheckout does not emulate" in info.value.user_message
+    expanded = sdk.retrieve(session["id"], {"expand": ["payment_intent.latest_charge"]})
+    assert expanded["payment_intent"]["object"] == "payment_intent"
+    assert expanded["payment_intent"]["latest_charge"]["object"] == "charge"
 
 
 def test_retrieve_with_expand_line_items_data_price_includes_the_line_items(

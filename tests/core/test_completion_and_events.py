@@ -73,7 +73,7 @@ def test_unpaid_completion_settles_later(world: World) -> None:
         == "unpaid"
     )
     assert world.sessions.settle_async_payment(session["id"])["payment_status"] == "paid"
-    types = [e["type"] for e in world.events.list()["data"]]
+    types = [e["type"] for e in world.events.list(type="checkout.session.*")["data"]]
     assert types == ["checkout.session.async_payment_succeeded", "checkout.session.completed"]
 
 

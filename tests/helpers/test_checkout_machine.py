@@ -27,6 +27,7 @@ class Recording(CheckoutMachine):
     delivered event."""
 
     answer = 200
+    enabled_events = ("checkout.session.*",)
 
     def __init__(self) -> None:
         super().__init__()

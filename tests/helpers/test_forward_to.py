@@ -186,11 +186,12 @@ def client(request: pytest.FixtureRequest, inbox: Inbox) -> Any:
     return FRAMEWORKS[request.param](inbox)
 
 
-def paid_session(fake: FakeCheckout) -> str:
+def expired_session(fake: FakeCheckout) -> str:
+    """A session that expires: one event (a completion also records its payment's events)."""
     session = fake.sessions.create(
         mode="payment", line_items=LINE_ITEMS, success_url="https://x.test"
     )
-    fake.sessions.complete(session["id"])
+    fake.sessions.expire(session["id"])
     return str(session["id"])
 
 
@@ -199,12 +200,12 @@ def test_every_event_is_posted_to_the_path_and_verifies_with_the_webhook_secret(
 ) -> None:
     forwarding = fake.webhooks.forward_to(client, PATH)
 
-    session_id = paid_session(fake)
+    session_id = expired_session(fake)
 
-    assert inbox.types == ["checkout.session.completed"]
+    assert inbox.types == ["checkout.session.expired"]
     assert inbox.events[0]["data"]["object"]["id"] == session_id
     assert [(d.event_type, d.status) for d in forwarding.deliveries] == [
-        ("checkout.session.completed", 200)
+        ("checkout.session.expired", 200)
     ]
 
 
@@ -213,7 +214,7 @@ def test_the_body_is_the_raw_json_with_stripes_content_type(
 ) -> None:
     fake.webhooks.forward_to(client, PATH)
 
-    paid_session(fake)
+    expired_session(fake)
 
     event = fake.events.list()["data"][0]
     payload, _ = fake.webhooks.sign(event)
@@ -227,9 +228,9 @@ def test_a_secret_given_is_the_one_the_events_are_signed_with(
     inbox.secret = "whsec_the_apps_own"
     fake.webhooks.forward_to(client, PATH, secret="whsec_the_apps_own")
 
-    paid_session(fake)
+    expired_session(fake)
 
-    assert inbox.types == ["checkout.session.completed"]
+    assert inbox.types == ["checkout.session.expired"]
 
 
 def test_an_answer_other_than_2xx_is_a_delivery_failure_a_strict_stop_reports(
@@ -241,7 +242,7 @@ def test_an_answer_other_than_2xx_is_a_delivery_failure_a_strict_stop_reports(
     client = flask_client(inbox)
     fake.start()
     fake.webhooks.forward_to(client, PATH)
-    paid_session(fake)  # the request that caused the event still succeeds
+    expired_session(fake)  # the request that caused the event still succeeds
 
     with pytest.raises(WebhookDeliveryError) as raised:
         fake.stop()
@@ -258,7 +259,7 @@ def test_an_answer_other_than_2xx_is_a_delivery_failure_a_strict_stop_reports(
 def test_a_wrong_secret_shows_as_the_apps_400(fake: FakeCheckout, inbox: Inbox) -> None:
     forwarding = fake.webhooks.forward_to(flask_client(inbox), PATH, secret="whsec_not_the_apps")
 
-    paid_session(fake)
+    expired_session(fake)
 
     assert [d.status for d in forwarding.deliveries] == [400]
     assert [type(exc) for _, exc in fake.webhooks.failures] == [WebhookRejected]
@@ -269,7 +270,7 @@ def test_redeliver_posts_the_same_event_again_newly_signed(
     fake: FakeCheckout, inbox: Inbox, client: Any
 ) -> None:
     fake.webhooks.forward_to(client, PATH)
-    paid_session(fake)
+    expired_session(fake)
 
     fake.webhooks.redeliver(inbox.ids[0])
 
@@ -286,9 +287,9 @@ def test_redeliver_of_an_unknown_event_is_stripes_no_such_event(fake: FakeChecko
 
 def test_stop_ends_the_forwarding(fake: FakeCheckout, inbox: Inbox) -> None:
     with fake.webhooks.forward_to(flask_client(inbox), PATH):
-        paid_session(fake)
+        expired_session(fake)
 
-    paid_session(fake)
+    expired_session(fake)
 
     assert len(inbox.events) == 1
 
@@ -298,8 +299,8 @@ def test_a_duplicating_policy_posts_each_event_twice_in_a_row(
 ) -> None:
     fake.webhooks.forward_to(client, PATH, policy=DeliveryPolicy(duplicate=1.0))
 
-    paid_session(fake)
-    paid_session(fake)
+    expired_session(fake)
+    expired_session(fake)
 
     first, second = (event["id"] for event in fake.events.list()["data"][::-1])
     assert inbox.ids == [first, first, second, second]
@@ -313,7 +314,7 @@ def test_a_reordering_policy_delivers_each_event_once_held_ones_after_a_later_on
         flask_client(inbox), PATH, policy=DeliveryPolicy(reorder=0.5, seed=seed)
     )
     for _ in range(6):
-        paid_session(fake)
+        expired_session(fake)
 
     forwarding.flush()
 
@@ -328,9 +329,9 @@ def test_a_held_event_is_posted_right_after_the_next_one(fake: FakeCheckout, inb
         flask_client(inbox), PATH, policy=DeliveryPolicy(reorder=0.5, seed=1)
     )
 
-    first = paid_session(fake)
+    first = expired_session(fake)
     assert (inbox.events, len(forwarding.held)) == ([], 1)
-    second = paid_session(fake)
+    second = expired_session(fake)
 
     assert [event["data"]["object"]["id"] for event in inbox.events] == [second, first]
     assert forwarding.held == []
@@ -340,12 +341,12 @@ def test_stopping_posts_what_is_still_held(fake: FakeCheckout, inbox: Inbox) -> 
     forwarding = fake.webhooks.forward_to(
         flask_client(inbox), PATH, policy=DeliveryPolicy(reorder=1.0)
     )
-    paid_session(fake)
+    expired_session(fake)
     assert inbox.events == []
 
     forwarding.stop()
 
-    assert inbox.types == ["checkout.session.completed"]
+    assert inbox.types == ["checkout.session.expired"]
 
 
 def test_forward_to_refuses_a_client_of_no_known_framework(fake: FakeCheckout) -> None:

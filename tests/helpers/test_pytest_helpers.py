@@ -104,7 +104,7 @@ def test_fake_checkout_server_reports_unhandled_routes_at_teardown(pytester, plu
 
         def test_it(fake_checkout_server):
             response = requests.get(
-                fake_checkout_server.url + "/v1/charges",
+                fake_checkout_server.url + "/v1/disputes",
                 headers={"Authorization": "Bearer sk_test_1"},
             )
             assert response.status_code == 404
@@ -112,4 +112,4 @@ def test_fake_checkout_server_reports_unhandled_routes_at_teardown(pytester, plu
     )
     result = pytester.runpytest(*plugin_args)
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*UnhandledRequestError*", "*GET /v1/charges*"])
+    result.stdout.fnmatch_lines(["*UnhandledRequestError*", "*GET /v1/disputes*"])

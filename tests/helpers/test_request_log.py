@@ -128,8 +128,8 @@ def test_errors_are_logged_with_their_status_and_envelope(fake):
 def test_a_route_the_fake_does_not_emulate_is_logged_too():
     fake = FakeCheckout(strict=False)
     with fake:
-        requests.get(f"{API}/v1/charges", headers=AUTH)
-    assert [(r.method, r.path, r.status) for r in fake.requests] == [("GET", "/v1/charges", 404)]
+        requests.get(f"{API}/v1/disputes", headers=AUTH)
+    assert [(r.method, r.path, r.status) for r in fake.requests] == [("GET", "/v1/disputes", 404)]
 
 
 def test_the_object_id_of_a_sub_list_is_its_parent_and_of_a_list_none(fake):

@@ -186,6 +186,26 @@ def test_emulated_routes_name_every_registered_resource_endpoint():
         "GET /v1/webhook_endpoints/{id}",
         "POST /v1/webhook_endpoints/{id}",
         "DELETE /v1/webhook_endpoints/{id}",
+        "GET /v1/payment_intents",
+        "GET /v1/payment_intents/{id}",
+        "POST /v1/payment_intents/{id}",
+        "POST /v1/payment_intents/{id}/cancel",
+        "POST /v1/payment_intents/{id}/capture",
+        "GET /v1/charges",
+        "GET /v1/charges/{id}",
+        "GET /v1/payment_methods",
+        "GET /v1/payment_methods/{id}",
+        "POST /v1/refunds",
+        "GET /v1/refunds",
+        "GET /v1/refunds/{id}",
+        "POST /v1/refunds/{id}",
+        "GET /v1/subscriptions",
+        "GET /v1/subscriptions/{id}",
+        "POST /v1/subscriptions/{id}",
+        "DELETE /v1/subscriptions/{id}",
+        "GET /v1/invoices",
+        "GET /v1/invoices/{id}",
+        "GET /v1/invoices/{id}/lines",
     ]
 
 
@@ -394,24 +414,24 @@ def test_success_response_has_no_retry_header(fake):
 
 
 def test_unknown_route_is_404_naming_the_emulated_routes(fake):
-    status, _, got = call(fake, "GET", "/v1/charges")
+    status, _, got = call(fake, "GET", "/v1/disputes")
     assert (status, got["error"]["type"]) == (404, "invalid_request_error")
-    assert got["error"]["message"].startswith("Unrecognized request URL (GET: /v1/charges).")
+    assert got["error"]["message"].startswith("Unrecognized request URL (GET: /v1/disputes).")
     assert "POST /v1/checkout/sessions/{id}/expire" in got["error"]["message"]
 
 
 def test_unknown_route_is_recorded_without_query(fake):
-    call(fake, "GET", "https://api.stripe.com/v1/charges?limit=3")
-    assert fake.unhandled == [("GET", "/v1/charges")]
+    call(fake, "GET", "https://api.stripe.com/v1/disputes?limit=3")
+    assert fake.unhandled == [("GET", "/v1/disputes")]
 
 
 def test_unknown_route_message_has_no_query(fake):
-    _, _, got = call(fake, "GET", "/v1/charges?limit=3")
-    assert "(GET: /v1/charges)." in got["error"]["message"]
+    _, _, got = call(fake, "GET", "/v1/disputes?limit=3")
+    assert "(GET: /v1/disputes)." in got["error"]["message"]
 
 
 def test_unknown_route_is_404_even_without_api_key(fake):
-    assert call(fake, "GET", "/v1/charges", headers={})[0] == 404
+    assert call(fake, "GET", "/v1/disputes", headers={})[0] == 404
 
 
 def test_known_path_with_a_method_stripe_does_not_route_is_stripes_404_and_not_unhandled(fake):
@@ -508,7 +528,7 @@ def _expiring_soon() -> tuple[FakeCheckout, ManualClock, list[dict[str, Any]], s
     [
         ("GET", "/v1/checkout/sessions", "", {}, 401),
         ("GET", "/v1/checkout/sessions", "", {"Authorization": "Bearer sk_nope"}, 401),
-        ("GET", "/v1/charges", "", AUTH, 404),
+        ("GET", "/v1/disputes", "", AUTH, 404),
         ("GET", "/v1/checkout/sessions", "", {**AUTH, "Stripe-Account": "bogus"}, 403),
         ("POST", "/v1/checkout/sessions", "a=1&a[b]=2", AUTH, 400),
     ],
@@ -559,7 +579,7 @@ def test_an_idempotency_key_reused_with_other_parameters_settles_due_expiries():
 def test_a_request_before_the_session_is_due_settles_nothing():
     fake, clock, delivered, _ = _expiring_soon()
     clock.advance(1799)
-    call(fake, "GET", "/v1/charges", headers={})
+    call(fake, "GET", "/v1/disputes", headers={})
     assert (delivered, [e["type"] for e in fake.events.list()["data"]]) == ([], [])
 
 
