@@ -71,7 +71,7 @@ def validate(
     if version is None:
         version = versions.current()
     try:
-        check = _root(endpoint, versions.bucket(version))
+        check = _checker_at(endpoint, version)
     except KeyError:
         names = ", ".join(endpoint_names())
         raise ValueError(f"unknown endpoint {endpoint!r}; one of {names}") from None
@@ -87,9 +87,56 @@ def validate(
 def _cycle_in(raw: Mapping[str, Any]) -> str | None:
     """The bracket name of the first hash or array that contains itself, or ``None``.
 
-    A depth-first walk that visits each container once (so values shared between branches cost
-    nothing twice), iterative so that no nesting depth can exhaust the stack.
+    A depth-first walk (last child first) that visits each container once, so values shared
+    between branches cost nothing twice. Recursive while the nesting is shallow (every real
+    request: cheap), iterative beyond ``_RECURSION_LIMIT`` levels so that no depth can exhaust the
+    stack; both walks visit in the same order and name the same container.
     """
+    try:
+        return _cycle_recursive(raw, "", set(), set(), 0)
+    except _TooDeep:
+        return _cycle_iterative(raw)
+
+
+_RECURSION_LIMIT = 64
+_LEAF_TYPES = frozenset({str, int, bool, float, type(None)})
+
+
+class _TooDeep(Exception):
+    """The recursive cycle walk went deeper than ``_RECURSION_LIMIT``."""
+
+
+def _cycle_recursive(
+    value: Any, name: str, on_path: set[int], done: set[int], depth: int
+) -> str | None:
+    if depth > _RECURSION_LIMIT:
+        raise _TooDeep
+    leaves = _LEAF_TYPES
+    elements = value.items() if isinstance(value, Mapping) else enumerate(value)
+    children = [
+        (key, element)
+        for key, element in elements
+        if type(element) not in leaves and isinstance(element, (Mapping, list, tuple))
+    ]
+    if not children:
+        done.add(id(value))
+        return None
+    on_path.add(id(value))
+    for key, element in reversed(children):
+        child = id(element)
+        if child in on_path:
+            return _join(name, _key(key))
+        if child in done:
+            continue
+        found = _cycle_recursive(element, _join(name, _key(key)), on_path, done, depth + 1)
+        if found is not None:
+            return found
+    on_path.discard(id(value))
+    done.add(id(value))
+    return None
+
+
+def _cycle_iterative(raw: Mapping[str, Any]) -> str | None:
     on_path: set[int] = set()
     done: set[int] = set()
     pending: list[tuple[object, str, bool]] = [(raw, "", False)]
@@ -477,6 +524,13 @@ def _one_of_checker(node: OneOf, memo: dict[int, _Checker]) -> _Checker:
         return for_others[-1](value, name)
 
     return check
+
+
+@functools.lru_cache(maxsize=1024)
+def _checker_at(endpoint: str, version: str) -> _Checker:
+    """``_root`` of the bucket ``version`` falls in, remembered per (endpoint, version): finding
+    the bucket costs more than the rest of a small request's validation."""
+    return _root(endpoint, versions.bucket(version))
 
 
 @functools.cache

@@ -48,7 +48,7 @@ import binascii
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 from urllib.parse import unquote_plus
@@ -60,7 +60,7 @@ from fakecheckout.core.resource import Route
 from fakecheckout.http import forms
 from fakecheckout.http.faults import FailureRule, Faults, InjectedConnectionError
 from fakecheckout.http.idempotency import IdempotencyStore, Replay, fingerprint
-from fakecheckout.http.request_log import RequestLog
+from fakecheckout.http.request_log import LOGGED_HEADERS, RequestLog
 from fakecheckout.http.route_recognition import is_stripe_route
 
 API_VERSION = versions.LATEST
@@ -146,6 +146,9 @@ class _Request:
             self.headers.get("idempotency-key", "") if self.method == "POST" else ""
         )
         self.request_id = world.new_id("req_", 14)
+        self.form = self._form()
+        self.logged_body: Callable[[], bytes] | None = None
+        """What ``fake.requests`` keeps of the answer's body when the idempotency store kept it."""
         self.endpoint_ran = False
         self.version: str | None = None  # the request's valid ``Stripe-Version``, if it sent one
 
@@ -161,10 +164,12 @@ class _Request:
         return response
 
     def log(self, status: int | None, payload: bytes | None) -> None:
-        """Record the answer in ``fake.requests`` (``None``: a connection failure)."""
-        self.world.requests.record(
-            self.method, self.path, self._form, self.headers, status, payload
-        )
+        """Record the answer in ``fake.requests`` (``None``: a connection failure): the raw form,
+        the headers it shows, and the body (or the idempotency store's copy of it)."""
+        headers = self.headers
+        logged = {name: headers[name] for name in _LOGGED if name in headers}
+        body = payload if self.logged_body is None or payload is None else self.logged_body
+        self.world.requests.record(self.method, self.path, self.form, logged, status, body)
 
     def _answer(self) -> Response:
         if self.unsafe_header:
@@ -188,7 +193,7 @@ class _Request:
                 account = ""  # the platform addressing itself: as if the header were absent
             if self.headers.get("stripe-version"):
                 self.version = versions.parse(self.headers["stripe-version"])
-            params = forms.decode(self._form())
+            params = forms.decode(self.form)
             namespace = self.world.account(account) if account else self.world
             if not self.idempotency_key:
                 return self.execute(route, namespace, ids, params)
@@ -230,7 +235,7 @@ class _Request:
         except BaseException:  # KeyboardInterrupt and the like: forget the key, let it go
             store.abandon(outcome)
             raise
-        store.finish(outcome, status, payload, keep=keep)
+        self.logged_body = store.finish(outcome, status, payload, keep=keep)
         return self.respond(status, payload)
 
     def execute(
@@ -368,6 +373,9 @@ def _hint_json_body(error: errors.StripeError) -> errors.StripeError:
         return errors.with_json_body_hint(error)
     return error
 
+
+_LOGGED = tuple(name.lower() for name in LOGGED_HEADERS)
+"""The request headers ``fake.requests`` shows (lower-cased, as ``headers`` holds them)."""
 
 _ECHOED = {"stripe-version": "Stripe-Version", "idempotency-key": "Idempotency-Key"}
 """Request headers whose values a response carries back."""

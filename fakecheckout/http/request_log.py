@@ -7,8 +7,9 @@ failures ``fake.fail_next`` injects (a connection failure is logged with ``statu
 are not logged: the log shows what the code under test sent.
 
 Recording is cheap: an entry keeps references to what the handler already has (the raw form,
-the request's headers, the response's bytes); ``params``, ``headers``, ``response`` and
-``object_id`` are decoded the first time they are read. Once ``max_logged`` entries are kept, each
+the request headers it shows, the response's bytes or, for an idempotent POST, the idempotency
+store's compressed copy); ``params``, ``response`` and ``object_id`` are decoded the first time
+they are read. Once ``max_logged`` entries are kept, each
 new one drops the oldest.
 """
 
@@ -59,10 +60,10 @@ class RecordedRequest:
         number: int,
         method: str,
         path: str,
-        form: Callable[[], bytes],
+        form: bytes,
         headers: Mapping[str, str],
         status: int | None,
-        body: bytes | None,
+        body: bytes | Callable[[], bytes] | None,
         path_ids: PathIds,
     ) -> None:
         self.number = number
@@ -85,7 +86,7 @@ class RecordedRequest:
         form that does not decode (the request was answered with Stripe's 400)."""
         if self._params is None:
             try:
-                self._params = forms.decode(self._form())
+                self._params = forms.decode(self._form)
             except StripeError:
                 self._params = {}
         return self._params
@@ -101,7 +102,10 @@ class RecordedRequest:
         """The answer's decoded JSON (an object, a list, or ``{"error": …}``); ``None`` for an
         injected connection failure."""
         if self._response is _UNREAD:
-            self._response = None if self._body is None else json.loads(self._body)
+            body = self._body
+            if callable(body):
+                body = body()
+            self._response = None if body is None else json.loads(body)
         return self._response
 
     @property
@@ -151,12 +155,13 @@ class RequestLog:
         self,
         method: str,
         path: str,
-        form: Callable[[], bytes],
+        form: bytes,
         headers: Mapping[str, str],
         status: int | None,
-        body: bytes | None,
+        body: bytes | Callable[[], bytes] | None,
     ) -> None:
-        """Log one answered request (the handler calls this; ``headers`` have lower-case names)."""
+        """Log one answered request (the handler calls this; ``headers`` have lower-case names;
+        ``body`` may be a function returning the bytes)."""
         self._entries.append(
             RecordedRequest(
                 next(self._numbers), method, path, form, headers, status, body, self._path_ids
