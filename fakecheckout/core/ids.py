@@ -25,7 +25,9 @@ class IdFactory:
 
     def __init__(self, seed: int | None = None) -> None:
         # Unseeded: 128 bits from the OS (``Random()`` itself reads 2.5 KB, ~10x slower).
-        self._random = random.Random(int.from_bytes(os.urandom(16), "big") if seed is None else seed)
+        self._random = random.Random(
+            int.from_bytes(os.urandom(16), "big") if seed is None else seed
+        )
         self._lock = threading.Lock()
 
     def new(self, prefix: str, length: int = 24) -> str:

@@ -25,14 +25,15 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import errors, versions
 from .currencies import SUPPORTED, is_supported
-from .param_tree import endpoint_names, tree
-from .paramspec import Array, Enum, Map, Node, Object, OneOf, Scalar
 from .versioned import to_stored
+
+if TYPE_CHECKING:  # imported on first validation: ``import fakecheckout`` builds no tree types
+    from .paramspec import Enum, Map, Node, Object, OneOf
 
 MAX_STRING_LENGTH = 5000
 METADATA_MAX_KEYS = 50
@@ -73,6 +74,8 @@ def validate(
     try:
         check = _checker_at(endpoint, version)
     except KeyError:
+        from .param_tree import endpoint_names
+
         names = ", ".join(endpoint_names())
         raise ValueError(f"unknown endpoint {endpoint!r}; one of {names}") from None
     if not isinstance(raw, Mapping):
@@ -360,6 +363,8 @@ _SCALARS: dict[str, _Checker] = {
 
 def _compile(node: Node, memo: dict[int, _Checker]) -> _Checker:
     """A function ``(value, name) -> coerced value`` for ``node``; shared nodes compile once."""
+    from .paramspec import Array, Enum, Map, Object, Scalar
+
     found = memo.get(id(node))
     if found is not None:
         return found
@@ -507,6 +512,8 @@ def _object_checker(node: Object, memo: dict[int, _Checker]) -> _Checker:
 
 
 def _one_of_checker(node: OneOf, memo: dict[int, _Checker]) -> _Checker:
+    from .paramspec import Map, Object
+
     hashes = [option for option in node.options if isinstance(option, (Object, Map))]
     others = [option for option in node.options if not isinstance(option, (Object, Map))]
     for_hash = _compile(hashes[0], memo) if hashes else None
@@ -536,4 +543,6 @@ def _checker_at(endpoint: str, version: str) -> _Checker:
 @functools.cache
 def _root(endpoint: str, day: str) -> _Checker:
     """The compiled checker of an endpoint for the versions from ``day`` (a bucket) on."""
+    from .param_tree import tree
+
     return _compile(tree(endpoint, day), {})

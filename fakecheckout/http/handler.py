@@ -61,7 +61,6 @@ from fakecheckout.http import forms
 from fakecheckout.http.faults import FailureRule, Faults, InjectedConnectionError
 from fakecheckout.http.idempotency import IdempotencyStore, Replay, fingerprint
 from fakecheckout.http.request_log import LOGGED_HEADERS, RequestLog
-from fakecheckout.http.route_recognition import is_stripe_route
 
 API_VERSION = versions.LATEST
 """The newest Stripe API version (the one stripe==16.1.0 pins); a fake's default."""
@@ -204,6 +203,8 @@ class _Request:
     def unrecognized(self) -> Response:
         """Stripe's 404 for a path that is no route of the fake. A route Stripe has is a gap in
         the fake: recorded in ``unhandled``, and named so (with the emulated routes) if strict."""
+        from fakecheckout.http.route_recognition import is_stripe_route  # only here: big table
+
         if not is_stripe_route(self.method, self.path):
             return self.error(errors.unrecognized_url(self.method, self.path))
         self.world.unhandled.append((self.method, self.path))

@@ -37,8 +37,7 @@ import heapq
 import json
 import threading
 import zlib
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from fakecheckout.core import errors
 
@@ -54,17 +53,16 @@ _WINDOW_BITS = 12
 _ZDICT_SIZE = 1 << _WINDOW_BITS  # the window: a longer preset dictionary is not used
 
 
-@dataclass(frozen=True)
-class Replay:
+class Replay(NamedTuple):
     """A stored result to send again."""
 
     status: int
     body: bytes
 
 
-@dataclass(frozen=True)
-class Ticket:
-    """The right to execute a request whose key is now in flight; give it back with ``finish``."""
+class Ticket(NamedTuple):
+    """The right to execute a request whose key is now in flight; give it back with ``finish``.
+    (Named tuples, not dataclasses: those cost ~0.5 ms each at import.)"""
 
     scope: bytes
     fingerprint: bytes

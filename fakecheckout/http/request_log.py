@@ -19,10 +19,13 @@ import itertools
 import json
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from fakecheckout.core.errors import StripeError
-from fakecheckout.http import forms, sent_params
+from fakecheckout.http import forms
+
+if TYPE_CHECKING:
+    from fakecheckout.http import sent_params
 from fakecheckout.http.path_patterns import compile_path, method_matches, normalize_method
 
 MAX_LOGGED = 10_000
@@ -123,6 +126,8 @@ class RecordedRequest:
 
     def matches(self, **params: Any) -> bool:
         """Whether this request sent every given param (the subset match of ``assert_sent``)."""
+        from fakecheckout.http import sent_params  # on first use: not at import
+
         return sent_params.compare(sent_params.asked_leaves(params), self.params).ok
 
     def describe(self) -> str:
@@ -212,6 +217,8 @@ class RequestLog:
         on the decoded params: see ``sent_params``); otherwise ``AssertionError`` showing the
         closest such request's params, param by param."""
         __tracebackhide__ = True  # pytest shows the caller's line, not this one
+        from fakecheckout.http import sent_params  # on first use: not at import
+
         leaves = sent_params.asked_leaves(params)
         candidates = self.filter(method, path)
         best: tuple[int, RecordedRequest, sent_params.Comparison] | None = None
