@@ -50,10 +50,9 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote_plus
 
-from fakecheckout import resources
 from fakecheckout.core import errors, versions
 from fakecheckout.core.clock import Clock
 from fakecheckout.core.resource import Route
@@ -101,13 +100,31 @@ class World(Protocol):
     ) -> AbstractContextManager[None]: ...
 
 
-ROUTES: tuple[Route, ...] = resources.ROUTES
-"""The emulated routes, tried in order: assembled from the registered resources' routes."""
+if TYPE_CHECKING:
+    ROUTES: tuple[Route, ...]
+    """The emulated routes, tried in order: assembled from the registered resources' routes."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ROUTES":
+        return _routes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _routes() -> tuple[Route, ...]:
+    """``ROUTES``: the registry's, read when first needed (importing every resource module is
+    most of ``import fakecheckout``; a ``FakeCheckout()`` imports them anyway), unless set."""
+    routes: tuple[Route, ...] | None = globals().get("ROUTES")
+    if routes is None:
+        from fakecheckout import resources
+
+        routes = globals()["ROUTES"] = resources.ROUTES
+    return routes
 
 
 def emulated_routes() -> list[str]:
     """The emulated routes as ``"METHOD /path"`` strings, for the unknown-route message."""
-    return [str(route) for route in ROUTES]
+    return [str(route) for route in _routes()]
 
 
 def path_ids(method: str, path: str) -> list[str]:
@@ -329,7 +346,7 @@ def _host(url: str) -> str:
 
 
 def _match(method: str, path: str) -> tuple[Route, list[str]] | None:
-    for route in ROUTES:
+    for route in _routes():
         if route.method != method:
             continue
         matched = route.pattern.fullmatch(path)
