@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import logging
 import re
@@ -65,6 +66,10 @@ API_VERSION = versions.LATEST
 """The newest Stripe API version (the one stripe==16.1.0 pins); a fake's default."""
 
 _logger = logging.getLogger("fakecheckout")
+
+_parse_version = functools.lru_cache(maxsize=256)(versions.parse)
+"""``versions.parse`` remembered for the few versions clients send (an invalid one raises, and
+exceptions are not remembered)."""
 
 _TEST_KEY = re.compile(r"(?:sk|rk)_test_[A-Za-z0-9_]+")
 _PUBLISHABLE_KEY = re.compile(r"pk_(?:test|live)_[A-Za-z0-9_]+")
@@ -208,7 +213,7 @@ class _Request:
             if account == self.world.account_id:
                 account = ""  # the platform addressing itself: as if the header were absent
             if self.headers.get("stripe-version"):
-                self.version = versions.parse(self.headers["stripe-version"])
+                self.version = _parse_version(self.headers["stripe-version"])
             params = forms.decode(self.form)
             namespace = self.world.account(account) if account else self.world
             if not self.idempotency_key:
@@ -414,6 +419,14 @@ def _drop_unsafe_echoes(headers: dict[str, str]) -> str | None:
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:
     """Header names lower-cased; ``bytes`` values (which ``requests`` allows) decoded as Latin-1."""
+    try:  # every name and value a str (what clients send): one comprehension
+        return {
+            name.lower(): value
+            for name, value in headers.items()
+            if (type(name) is str and type(value) is str) or _not_text(value)
+        }
+    except _NotText:
+        pass
     lowered: dict[str, str] = {}
     for name, value in headers.items():
         text: object = value
@@ -423,8 +436,20 @@ def _lower(headers: Mapping[str, str]) -> dict[str, str]:
     return lowered
 
 
+class _NotText(Exception):
+    """A header name or value that is not a ``str``: ``_lower`` takes the general way."""
+
+
+def _not_text(value: object) -> bool:
+    raise _NotText
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+"""Compact and ASCII-escaped; one instance (``json.dumps`` with options builds one per call)."""
+
+
 def _json(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":")).encode("ascii")
+    return _ENCODER.encode(data).encode("ascii")
 
 
 def _base_headers(
