@@ -171,10 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratios: medians of {plan.rounds} alternating rounds; figures in {args.json}\n")
     summary(targets)
     over = [t for t in targets if t.verdict == "OVER"]
+    ok = [t for t in targets if t.verdict == "ok"]
     missing = [t for t in targets if t.goal is not None and t.measured is None]
+    informational = [t for t in targets if t.goal is None]
     print(
-        f"\n{len(targets) - len(over) - len(missing)} ok, {len(over)} over, "
-        f"{len(missing)} not measurable yet; {results['elapsed_s']:.0f} s"
+        f"\n{len(ok)} ok, {len(over)} over, {len(missing)} not measurable yet, "
+        f"{len(informational)} informational; {results['elapsed_s']:.0f} s"
     )
     if over and not args.report_only:
         return 1

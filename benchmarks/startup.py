@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import tracemalloc
 import uuid
 from pathlib import Path
@@ -75,34 +77,63 @@ _IMPORT_PROBE = (
     "import time, requests, responses\n"
     "t = time.perf_counter()\n"
     "import fakecheckout\n"
-    "print(time.perf_counter() - t)\n"
+    "t1 = time.perf_counter()\n"
+    "fakecheckout.FakeCheckout()\n"
+    "print(t1 - t, time.perf_counter() - t1)\n"
 )
+
+
+def _probe_env() -> dict[str, str]:
+    """The probe's environment: bytecode cached (in a private prefix, so the source tree stays
+    clean), as for an installed package; ``PYTHONDONTWRITEBYTECODE`` would time compiling."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), "fakecheckout-bench-pyc")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    return env
 
 
 def bench_import(plan: Plan) -> tuple[dict[str, Any], list[Target]]:
     """``import fakecheckout`` in a fresh interpreter that has already imported requests and
-    responses (so the figure is what fakecheckout adds); median of fresh interpreters."""
-    runs = []
+    responses (so the figure is what fakecheckout adds); median of fresh interpreters, after one
+    untimed run that writes the bytecode cache. The resource modules are imported by the first
+    ``FakeCheckout()``, not by the import: that is reported on its own line (no goal)."""
+    env = _probe_env()
+    command = [sys.executable, "-c", _IMPORT_PROBE]
+    subprocess.run(command, capture_output=True, check=True, cwd=ROOT, env=env)
+    runs, first = [], []
     for _ in range(plan.import_runs):
         done = subprocess.run(
-            [sys.executable, "-c", _IMPORT_PROBE],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
+            command, capture_output=True, text=True, check=True, cwd=ROOT, env=env
         )
-        runs.append(float(done.stdout.strip()) * 1000)
-    median = statistics.median(runs)
-    out = {"runs_ms": [round(r, 2) for r in runs], "median_ms": round(median, 2)}
-    target = Target(
-        "start-up",
-        "import fakecheckout, above requests + responses (fresh interpreters, median)",
-        round(median, 1),
-        IMPORT_GOAL_MS,
-        unit="ms",
-        note=f"min {min(runs):.1f} ms, max {max(runs):.1f} ms of {len(runs)}",
-    )
-    return out, [target]
+        imported, constructed = (float(x) * 1000 for x in done.stdout.split())
+        runs.append(imported)
+        first.append(constructed)
+    median, first_median = statistics.median(runs), statistics.median(first)
+    out = {
+        "runs_ms": [round(r, 2) for r in runs],
+        "median_ms": round(median, 2),
+        "first_fake_runs_ms": [round(r, 2) for r in first],
+        "first_fake_median_ms": round(first_median, 2),
+    }
+    targets = [
+        Target(
+            "start-up",
+            "import fakecheckout, above requests + responses (fresh interpreters, median)",
+            round(median, 1),
+            IMPORT_GOAL_MS,
+            unit="ms",
+            note=f"min {min(runs):.1f} ms, max {max(runs):.1f} ms of {len(runs)}",
+        ),
+        Target(
+            "start-up",
+            "then the first FakeCheckout() (imports the resources) [informational]",
+            round(first_median, 1),
+            None,
+            unit="ms",
+            note=f"min {min(first):.1f} ms, max {max(first):.1f} ms",
+        ),
+    ]
+    return out, targets
 
 
 def bench_memory(plan: Plan) -> tuple[dict[str, Any], list[Target]]:

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .adapters.network_guard import NetworkGuardError
 from .core.clock import Clock, ManualClock, SystemClock
 from .core.errors import (
@@ -31,7 +33,20 @@ from .fake import (
 )
 from .http.faults import InjectedConnectionError
 from .http.request_log import RecordedRequest
-from .server import serve
+
+if TYPE_CHECKING:
+    from .server import serve
+
+
+def __getattr__(name: str) -> Any:
+    """``serve`` is imported on first use: the server (``http.server``, the checkout page's
+    ``html``) is no cost of ``import fakecheckout`` for tests that never start it."""
+    if name == "serve":
+        from .server import serve
+
+        return serve
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "API_VERSIONS",

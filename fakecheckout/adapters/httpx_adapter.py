@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fakecheckout.adapters.hosts import is_stripe_url
+from fakecheckout.adapters.hosts import is_stripe_host
 from fakecheckout.adapters.patching import MethodPatch, PatchingDoor
 from fakecheckout.http.faults import InjectedConnectionError
 
@@ -47,7 +47,7 @@ class HttpxAdapter(PatchingDoor):
 
     def _sync_wrapper(self, original: Any, is_active: Callable[[], bool]) -> Any:
         def handle_request(transport: Any, request: Any) -> Any:
-            if not is_active() or not is_stripe_url(str(request.url)):
+            if not is_active() or not is_stripe_host(request.url.host):
                 return original(transport, request)
             return self._answer(request, request.read())
 
@@ -55,7 +55,7 @@ class HttpxAdapter(PatchingDoor):
 
     def _async_wrapper(self, original: Any, is_active: Callable[[], bool]) -> Any:
         async def handle_async_request(transport: Any, request: Any) -> Any:
-            if not is_active() or not is_stripe_url(str(request.url)):
+            if not is_active() or not is_stripe_host(request.url.host):
                 return await original(transport, request)
             return self._answer(request, await request.aread())
 

@@ -8,10 +8,11 @@ turns into a plain pass-through, so removing the other patch later leaves everyt
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from fakecheckout.adapters.responses_adapter import Handle
+Handle = Callable[[str, str, Mapping[str, str], bytes], tuple[int, dict[str, str], bytes]]
+"""A fake's ``handle``: ``(method, url, headers, body) -> (status, headers, body)``."""
 
 _MISSING = object()
 

@@ -30,9 +30,10 @@ import responses
 from requests import PreparedRequest
 
 from fakecheckout.adapters.hosts import is_stripe_url
+from fakecheckout.adapters.patching import Handle, MethodPatch
 from fakecheckout.http.faults import InjectedConnectionError
 
-Handle = Callable[[str, str, Mapping[str, str], bytes], tuple[int, dict[str, str], bytes]]
+__all__ = ["Handle", "RequestsAdapter", "StripeRoute"]
 
 # Shown by ``responses`` when it lists routes; matching is ``StripeRoute.matches``.
 _STRIPE_URL = re.compile(r"https?://(?:[^/?#@]*\.)?stripe\.com(?::\d+)?/.*", re.IGNORECASE)
@@ -83,11 +84,18 @@ class StripeRoute(responses.CallbackResponse):
 
 
 class RequestsAdapter:
-    """Routes ``requests`` calls to Stripe hosts into one fake while started."""
+    """Routes ``requests`` calls to Stripe hosts into one fake while started.
+
+    The private mock's routing (``RequestsMock._on_request``: match, build the ``requests``
+    response, pass other hosts through) answers, but the patch of ``HTTPAdapter.send`` is a plain
+    ``setattr`` (``MethodPatch``) rather than ``responses``' own ``unittest.mock.patch``, which
+    resolves its dotted target by importing on every start: most of a start's cost.
+    """
 
     def __init__(self, handle: Handle) -> None:
         self._handle = handle
         self._mock: responses.RequestsMock | None = None
+        self._patch: MethodPatch | None = None
 
     @property
     def mock(self) -> responses.RequestsMock | None:
@@ -104,14 +112,17 @@ class RequestsAdapter:
         )
         mock.add(StripeRoute(self._answer))
         mock.add_passthru(_NOT_STRIPE)
-        mock.start()
-        self._mock = mock
+        patch = MethodPatch(requests.adapters.HTTPAdapter, "send", _sender(mock))
+        patch.start()
+        self._mock, self._patch = mock, patch
 
     def stop(self) -> None:
         """Undo the patch (a no-op when not started)."""
         mock, self._mock = self._mock, None
+        patch, self._patch = self._patch, None
+        if patch is not None:
+            patch.stop()
         if mock is not None:
-            mock.stop(allow_assert=False)
             mock.reset()
 
     def _answer(
@@ -122,6 +133,23 @@ class RequestsAdapter:
             # ``responses`` appends each call after this returns: at most one stays listed.
             mock.calls.reset()
         return self._handle(method, url, headers, body)
+
+
+def _sender(mock: responses.RequestsMock) -> Callable[[Any, Callable[[], bool]], Any]:
+    """``HTTPAdapter.send`` while the adapter is on: what ``mock.start()`` would install; once
+    stopped (if something patched over it meanwhile), the ``send`` that was below it."""
+
+    def make(original: Any, is_active: Callable[[], bool]) -> Any:
+        on_send = mock.unbound_on_send()
+
+        def send(adapter: Any, request: PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+            if not is_active():
+                return original(adapter, request, *args, **kwargs)
+            return on_send(adapter, request, *args, **kwargs)
+
+        return send
+
+    return make
 
 
 def _body(body: Any) -> bytes:

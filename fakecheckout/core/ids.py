@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import string
 import threading
@@ -23,7 +24,10 @@ class IdFactory:
     """Makes ids from one ``random.Random``: with a seed, the same calls give the same ids."""
 
     def __init__(self, seed: int | None = None) -> None:
-        self._random = random.Random(seed)
+        # Unseeded: 128 bits from the OS (``Random()`` itself reads 2.5 KB, ~10x slower).
+        self._random = random.Random(
+            int.from_bytes(os.urandom(16), "big") if seed is None else seed
+        )
         self._lock = threading.Lock()
 
     def new(self, prefix: str, length: int = 24) -> str:

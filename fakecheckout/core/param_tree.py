@@ -58,8 +58,10 @@ def _versioned(endpoint: str) -> Any:
     return _read(f"{endpoint}.json")
 
 
+@functools.lru_cache(maxsize=1024)
 def tree(endpoint: str, version: str = versions.LATEST) -> Object:
-    """``endpoint``'s parameter tree as ``version`` accepts it; ``KeyError`` for an unknown one."""
+    """``endpoint``'s parameter tree as ``version`` accepts it; ``KeyError`` for an unknown one
+    (remembered per version: finding its bucket costs more than the lookup)."""
     return _tree(endpoint, versions.bucket(version))
 
 

@@ -25,14 +25,15 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import errors, versions
 from .currencies import SUPPORTED, is_supported
-from .param_tree import endpoint_names, tree
-from .paramspec import Array, Enum, Map, Node, Object, OneOf, Scalar
 from .versioned import to_stored
+
+if TYPE_CHECKING:  # imported on first validation: ``import fakecheckout`` builds no tree types
+    from .paramspec import Enum, Map, Node, Object, OneOf
 
 MAX_STRING_LENGTH = 5000
 METADATA_MAX_KEYS = 50
@@ -71,8 +72,10 @@ def validate(
     if version is None:
         version = versions.current()
     try:
-        check = _root(endpoint, versions.bucket(version))
+        check = _checker_at(endpoint, version)
     except KeyError:
+        from .param_tree import endpoint_names
+
         names = ", ".join(endpoint_names())
         raise ValueError(f"unknown endpoint {endpoint!r}; one of {names}") from None
     if not isinstance(raw, Mapping):
@@ -87,9 +90,56 @@ def validate(
 def _cycle_in(raw: Mapping[str, Any]) -> str | None:
     """The bracket name of the first hash or array that contains itself, or ``None``.
 
-    A depth-first walk that visits each container once (so values shared between branches cost
-    nothing twice), iterative so that no nesting depth can exhaust the stack.
+    A depth-first walk (last child first) that visits each container once, so values shared
+    between branches cost nothing twice. Recursive while the nesting is shallow (every real
+    request: cheap), iterative beyond ``_RECURSION_LIMIT`` levels so that no depth can exhaust the
+    stack; both walks visit in the same order and name the same container.
     """
+    try:
+        return _cycle_recursive(raw, "", set(), set(), 0)
+    except _TooDeep:
+        return _cycle_iterative(raw)
+
+
+_RECURSION_LIMIT = 64
+_LEAF_TYPES = frozenset({str, int, bool, float, type(None)})
+
+
+class _TooDeep(Exception):
+    """The recursive cycle walk went deeper than ``_RECURSION_LIMIT``."""
+
+
+def _cycle_recursive(
+    value: Any, name: str, on_path: set[int], done: set[int], depth: int
+) -> str | None:
+    if depth > _RECURSION_LIMIT:
+        raise _TooDeep
+    leaves = _LEAF_TYPES
+    elements = value.items() if isinstance(value, Mapping) else enumerate(value)
+    children = [
+        (key, element)
+        for key, element in elements
+        if type(element) not in leaves and isinstance(element, (Mapping, list, tuple))
+    ]
+    if not children:
+        done.add(id(value))
+        return None
+    on_path.add(id(value))
+    for key, element in reversed(children):
+        child = id(element)
+        if child in on_path:
+            return _join(name, _key(key))
+        if child in done:
+            continue
+        found = _cycle_recursive(element, _join(name, _key(key)), on_path, done, depth + 1)
+        if found is not None:
+            return found
+    on_path.discard(id(value))
+    done.add(id(value))
+    return None
+
+
+def _cycle_iterative(raw: Mapping[str, Any]) -> str | None:
     on_path: set[int] = set()
     done: set[int] = set()
     pending: list[tuple[object, str, bool]] = [(raw, "", False)]
@@ -313,6 +363,8 @@ _SCALARS: dict[str, _Checker] = {
 
 def _compile(node: Node, memo: dict[int, _Checker]) -> _Checker:
     """A function ``(value, name) -> coerced value`` for ``node``; shared nodes compile once."""
+    from .paramspec import Array, Enum, Map, Object, Scalar
+
     found = memo.get(id(node))
     if found is not None:
         return found
@@ -460,6 +512,8 @@ def _object_checker(node: Object, memo: dict[int, _Checker]) -> _Checker:
 
 
 def _one_of_checker(node: OneOf, memo: dict[int, _Checker]) -> _Checker:
+    from .paramspec import Map, Object
+
     hashes = [option for option in node.options if isinstance(option, (Object, Map))]
     others = [option for option in node.options if not isinstance(option, (Object, Map))]
     for_hash = _compile(hashes[0], memo) if hashes else None
@@ -479,7 +533,16 @@ def _one_of_checker(node: OneOf, memo: dict[int, _Checker]) -> _Checker:
     return check
 
 
+@functools.lru_cache(maxsize=1024)
+def _checker_at(endpoint: str, version: str) -> _Checker:
+    """``_root`` of the bucket ``version`` falls in, remembered per (endpoint, version): finding
+    the bucket costs more than the rest of a small request's validation."""
+    return _root(endpoint, versions.bucket(version))
+
+
 @functools.cache
 def _root(endpoint: str, day: str) -> _Checker:
     """The compiled checker of an endpoint for the versions from ``day`` (a bucket) on."""
+    from .param_tree import tree
+
     return _compile(tree(endpoint, day), {})

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 import time
 from collections.abc import Iterator, Mapping
@@ -71,16 +72,24 @@ def decode(text: str | bytes) -> dict[str, Any]:
     root: dict[str, Any] = {}
     for chunk in chunks:
         raw_name, _, raw_value = chunk.partition(b"=")
-        name = _unquote(raw_name)
-        value = _unquote(raw_value)
-        if "[" not in name and "]" not in name:
-            if not name:
-                raise errors.invalid_parameter_name(name)
-            _insert(root, name, [], value)
-        else:
-            base, segments = _parse_name(name)
-            _insert(root, base, segments, value)
+        base, segments = _name(raw_name)
+        _insert(root, base, segments, _unquote(raw_value))
     return root
+
+
+@functools.lru_cache(maxsize=4096)
+def _name(raw_name: bytes) -> tuple[str, tuple[str, ...]]:
+    """A pair's raw name, percent-decoded and split (``a[b][]`` is ``("a", ("b", ""))``).
+
+    Remembered: clients send the same few hundred names again and again, and decoding and
+    splitting a name costs more than inserting its value. A malformed name raises each time
+    (exceptions are not cached)."""
+    name = _unquote(raw_name)
+    if "[" not in name and "]" not in name:
+        if not name:
+            raise errors.invalid_parameter_name(name)
+        return name, ()
+    return _parse_name(name)
 
 
 def encode(params: Mapping[str, Any]) -> str:
@@ -109,7 +118,7 @@ def _unquote(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def _parse_name(name: str) -> tuple[str, list[str]]:
+def _parse_name(name: str) -> tuple[str, tuple[str, ...]]:
     """Split ``a[b][]`` into ``("a", ["b", ""])``, where ``""`` stands for ``[]``."""
     match = _NAME.fullmatch(name)
     if match is None:
@@ -118,11 +127,17 @@ def _parse_name(name: str) -> tuple[str, list[str]]:
     base = name[: match.start(1)]
     if brackets.count("[") > MAX_DEPTH:
         raise errors.parameter_too_deep(base, MAX_DEPTH)
-    return base, _SEGMENT.findall(brackets)
+    return base, tuple(_SEGMENT.findall(brackets))
 
 
-def _insert(root: dict[str, Any], base: str, segments: list[str], value: str) -> None:
+def _insert(root: dict[str, Any], base: str, segments: tuple[str, ...], value: str) -> None:
     """Put ``value`` at ``base[segments…]``, creating hashes and lists on the way."""
+    if not segments:  # a plain name: the common case, and the cheapest
+        existing = root.get(base)
+        if existing is not None and type(existing) is not str:
+            raise _conflict([base], existing, wanted="scalar")
+        root[base] = value
+        return
     path = [base]  # the keys and list positions walked so far, for error names
     holder = root  # the hash that holds ``child`` under ``key``
     key = base
@@ -164,7 +179,7 @@ def _insert(root: dict[str, Any], base: str, segments: list[str], value: str) ->
     holder[key] = value
 
 
-def _has_path(element: dict[str, Any], segments: list[str], start: int) -> bool:
+def _has_path(element: dict[str, Any], segments: tuple[str, ...], start: int) -> bool:
     """Rack's test for starting a new ``[]`` element: does ``segments[start:]`` already exist?"""
     current: Any = element
     for segment in segments[start:]:

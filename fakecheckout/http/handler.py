@@ -45,28 +45,31 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote_plus
 
-from fakecheckout import resources
 from fakecheckout.core import errors, versions
 from fakecheckout.core.clock import Clock
 from fakecheckout.core.resource import Route
 from fakecheckout.http import forms
 from fakecheckout.http.faults import FailureRule, Faults, InjectedConnectionError
 from fakecheckout.http.idempotency import IdempotencyStore, Replay, fingerprint
-from fakecheckout.http.request_log import RequestLog
-from fakecheckout.http.route_recognition import is_stripe_route
+from fakecheckout.http.request_log import LOGGED_HEADERS, RequestLog
 
 API_VERSION = versions.LATEST
 """The newest Stripe API version (the one stripe==16.1.0 pins); a fake's default."""
 
 _logger = logging.getLogger("fakecheckout")
+
+_parse_version = functools.lru_cache(maxsize=256)(versions.parse)
+"""``versions.parse`` remembered for the few versions clients send (an invalid one raises, and
+exceptions are not remembered)."""
 
 _TEST_KEY = re.compile(r"(?:sk|rk)_test_[A-Za-z0-9_]+")
 _PUBLISHABLE_KEY = re.compile(r"pk_(?:test|live)_[A-Za-z0-9_]+")
@@ -102,13 +105,31 @@ class World(Protocol):
     ) -> AbstractContextManager[None]: ...
 
 
-ROUTES: tuple[Route, ...] = resources.ROUTES
-"""The emulated routes, tried in order: assembled from the registered resources' routes."""
+if TYPE_CHECKING:
+    ROUTES: tuple[Route, ...]
+    """The emulated routes, tried in order: assembled from the registered resources' routes."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ROUTES":
+        return _routes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _routes() -> tuple[Route, ...]:
+    """``ROUTES``: the registry's, read when first needed (importing every resource module is
+    most of ``import fakecheckout``; a ``FakeCheckout()`` imports them anyway), unless set."""
+    routes: tuple[Route, ...] | None = globals().get("ROUTES")
+    if routes is None:
+        from fakecheckout import resources
+
+        routes = globals()["ROUTES"] = resources.ROUTES
+    return routes
 
 
 def emulated_routes() -> list[str]:
     """The emulated routes as ``"METHOD /path"`` strings, for the unknown-route message."""
-    return [str(route) for route in ROUTES]
+    return [str(route) for route in _routes()]
 
 
 def path_ids(method: str, path: str) -> list[str]:
@@ -146,6 +167,9 @@ class _Request:
             self.headers.get("idempotency-key", "") if self.method == "POST" else ""
         )
         self.request_id = world.new_id("req_", 14)
+        self.form = self._form()
+        self.logged_body: Callable[[], bytes] | None = None
+        """What ``fake.requests`` keeps of the answer's body when the idempotency store kept it."""
         self.endpoint_ran = False
         self.version: str | None = None  # the request's valid ``Stripe-Version``, if it sent one
 
@@ -161,10 +185,12 @@ class _Request:
         return response
 
     def log(self, status: int | None, payload: bytes | None) -> None:
-        """Record the answer in ``fake.requests`` (``None``: a connection failure)."""
-        self.world.requests.record(
-            self.method, self.path, self._form, self.headers, status, payload
-        )
+        """Record the answer in ``fake.requests`` (``None``: a connection failure): the raw form,
+        the headers it shows, and the body (or the idempotency store's copy of it)."""
+        headers = self.headers
+        logged = {name: headers[name] for name in _LOGGED if name in headers}
+        body = payload if self.logged_body is None or payload is None else self.logged_body
+        self.world.requests.record(self.method, self.path, self.form, logged, status, body)
 
     def _answer(self) -> Response:
         if self.unsafe_header:
@@ -187,8 +213,8 @@ class _Request:
             if account == self.world.account_id:
                 account = ""  # the platform addressing itself: as if the header were absent
             if self.headers.get("stripe-version"):
-                self.version = versions.parse(self.headers["stripe-version"])
-            params = forms.decode(self._form())
+                self.version = _parse_version(self.headers["stripe-version"])
+            params = forms.decode(self.form)
             namespace = self.world.account(account) if account else self.world
             if not self.idempotency_key:
                 return self.execute(route, namespace, ids, params)
@@ -199,6 +225,8 @@ class _Request:
     def unrecognized(self) -> Response:
         """Stripe's 404 for a path that is no route of the fake. A route Stripe has is a gap in
         the fake: recorded in ``unhandled``, and named so (with the emulated routes) if strict."""
+        from fakecheckout.http.route_recognition import is_stripe_route  # only here: big table
+
         if not is_stripe_route(self.method, self.path):
             return self.error(errors.unrecognized_url(self.method, self.path))
         self.world.unhandled.append((self.method, self.path))
@@ -230,7 +258,7 @@ class _Request:
         except BaseException:  # KeyboardInterrupt and the like: forget the key, let it go
             store.abandon(outcome)
             raise
-        store.finish(outcome, status, payload, keep=keep)
+        self.logged_body = store.finish(outcome, status, payload, keep=keep)
         return self.respond(status, payload)
 
     def execute(
@@ -323,7 +351,7 @@ def _host(url: str) -> str:
 
 
 def _match(method: str, path: str) -> tuple[Route, list[str]] | None:
-    for route in ROUTES:
+    for route in _routes():
         if route.method != method:
             continue
         matched = route.pattern.fullmatch(path)
@@ -369,6 +397,9 @@ def _hint_json_body(error: errors.StripeError) -> errors.StripeError:
     return error
 
 
+_LOGGED = tuple(name.lower() for name in LOGGED_HEADERS)
+"""The request headers ``fake.requests`` shows (lower-cased, as ``headers`` holds them)."""
+
 _ECHOED = {"stripe-version": "Stripe-Version", "idempotency-key": "Idempotency-Key"}
 """Request headers whose values a response carries back."""
 
@@ -388,6 +419,14 @@ def _drop_unsafe_echoes(headers: dict[str, str]) -> str | None:
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:
     """Header names lower-cased; ``bytes`` values (which ``requests`` allows) decoded as Latin-1."""
+    try:  # every name and value a str (what clients send): one comprehension
+        return {
+            name.lower(): value
+            for name, value in headers.items()
+            if (type(name) is str and type(value) is str) or _not_text(value)
+        }
+    except _NotText:
+        pass
     lowered: dict[str, str] = {}
     for name, value in headers.items():
         text: object = value
@@ -397,8 +436,20 @@ def _lower(headers: Mapping[str, str]) -> dict[str, str]:
     return lowered
 
 
+class _NotText(Exception):
+    """A header name or value that is not a ``str``: ``_lower`` takes the general way."""
+
+
+def _not_text(value: object) -> bool:
+    raise _NotText
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+"""Compact and ASCII-escaped; one instance (``json.dumps`` with options builds one per call)."""
+
+
 def _json(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":")).encode("ascii")
+    return _ENCODER.encode(data).encode("ascii")
 
 
 def _base_headers(

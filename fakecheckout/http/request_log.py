@@ -7,8 +7,9 @@ failures ``fake.fail_next`` injects (a connection failure is logged with ``statu
 are not logged: the log shows what the code under test sent.
 
 Recording is cheap: an entry keeps references to what the handler already has (the raw form,
-the request's headers, the response's bytes); ``params``, ``headers``, ``response`` and
-``object_id`` are decoded the first time they are read. Once ``max_logged`` entries are kept, each
+the request headers it shows, the response's bytes or, for an idempotent POST, the idempotency
+store's compressed copy); ``params``, ``response`` and ``object_id`` are decoded the first time
+they are read. Once ``max_logged`` entries are kept, each
 new one drops the oldest.
 """
 
@@ -18,10 +19,13 @@ import itertools
 import json
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from fakecheckout.core.errors import StripeError
-from fakecheckout.http import forms, sent_params
+from fakecheckout.http import forms
+
+if TYPE_CHECKING:
+    from fakecheckout.http import sent_params
 from fakecheckout.http.path_patterns import compile_path, method_matches, normalize_method
 
 MAX_LOGGED = 10_000
@@ -59,10 +63,10 @@ class RecordedRequest:
         number: int,
         method: str,
         path: str,
-        form: Callable[[], bytes],
+        form: bytes,
         headers: Mapping[str, str],
         status: int | None,
-        body: bytes | None,
+        body: bytes | Callable[[], bytes] | None,
         path_ids: PathIds,
     ) -> None:
         self.number = number
@@ -85,7 +89,7 @@ class RecordedRequest:
         form that does not decode (the request was answered with Stripe's 400)."""
         if self._params is None:
             try:
-                self._params = forms.decode(self._form())
+                self._params = forms.decode(self._form)
             except StripeError:
                 self._params = {}
         return self._params
@@ -101,7 +105,10 @@ class RecordedRequest:
         """The answer's decoded JSON (an object, a list, or ``{"error": …}``); ``None`` for an
         injected connection failure."""
         if self._response is _UNREAD:
-            self._response = None if self._body is None else json.loads(self._body)
+            body = self._body
+            if callable(body):
+                body = body()
+            self._response = None if body is None else json.loads(body)
         return self._response
 
     @property
@@ -119,6 +126,8 @@ class RecordedRequest:
 
     def matches(self, **params: Any) -> bool:
         """Whether this request sent every given param (the subset match of ``assert_sent``)."""
+        from fakecheckout.http import sent_params  # on first use: not at import
+
         return sent_params.compare(sent_params.asked_leaves(params), self.params).ok
 
     def describe(self) -> str:
@@ -151,12 +160,13 @@ class RequestLog:
         self,
         method: str,
         path: str,
-        form: Callable[[], bytes],
+        form: bytes,
         headers: Mapping[str, str],
         status: int | None,
-        body: bytes | None,
+        body: bytes | Callable[[], bytes] | None,
     ) -> None:
-        """Log one answered request (the handler calls this; ``headers`` have lower-case names)."""
+        """Log one answered request (the handler calls this; ``headers`` have lower-case names;
+        ``body`` may be a function returning the bytes)."""
         self._entries.append(
             RecordedRequest(
                 next(self._numbers), method, path, form, headers, status, body, self._path_ids
@@ -207,6 +217,8 @@ class RequestLog:
         on the decoded params: see ``sent_params``); otherwise ``AssertionError`` showing the
         closest such request's params, param by param."""
         __tracebackhide__ = True  # pytest shows the caller's line, not this one
+        from fakecheckout.http import sent_params  # on first use: not at import
+
         leaves = sent_params.asked_leaves(params)
         candidates = self.filter(method, path)
         best: tuple[int, RecordedRequest, sent_params.Comparison] | None = None
