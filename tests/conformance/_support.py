@@ -647,6 +647,11 @@ class GlobalResource(ResourceCalls):
         "tax_rates": stripe.TaxRate,
         "subscriptions": stripe.Subscription,
         "invoices": stripe.Invoice,
+        "payment_intents": stripe.PaymentIntent,
+        "charges": stripe.Charge,
+        "payment_methods": stripe.PaymentMethod,
+        "refunds": stripe.Refund,
+        "setup_intents": stripe.SetupIntent,
     }
 
     def __init__(self, backend: Backend, name: str) -> None:
