@@ -390,7 +390,13 @@ class UrllibDoor(Door):
 
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)
-        self.http_client = stripe.UrllibClient()
+        # stripe 8 to 10 call it Urllib2Client (and only in ``stripe.http_client``).
+        client_class = getattr(stripe, "UrllibClient", None)
+        if client_class is None:
+            from stripe import http_client
+
+            client_class = http_client.Urllib2Client
+        self.http_client = client_class()
 
 
 class AiohttpDoor(Door):
