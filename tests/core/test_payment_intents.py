@@ -263,3 +263,28 @@ def test_an_unknown_intent_is_stripes_404(world: World) -> None:
         world.payment_intents.retrieve("pi_nope")
     assert (info.value.http_status, info.value.code) == (404, "resource_missing")
     assert info.value.message == "No such payment_intent: 'pi_nope'"
+
+
+def test_capture_method_is_automatic_async_from_2024_04_10(world: World) -> None:
+    from fakecheckout.core import versions
+
+    done, _ = _complete(world)
+    with versions.using("2024-04-10"):
+        later, _ = _complete(world)
+    with versions.using("2023-10-16"):
+        older, _ = _complete(world)
+    methods = [
+        world.payment_intents.retrieve(completed["payment_intent"])["capture_method"]
+        for completed in (done, later, older)
+    ]
+    assert methods == ["automatic_async", "automatic_async", "automatic"]
+
+
+def test_the_charge_of_a_canceled_intent_cannot_be_refunded(world: World) -> None:
+    intent = _manual(world)
+    world.payment_intents.cancel(intent["id"])
+    with pytest.raises(InvalidRequestError) as info:
+        world.refunds.create(charge=intent["latest_charge"])
+    assert info.value.message == (
+        f"This PaymentIntent ({intent['id']}) does not have a successful charge to refund."
+    )
