@@ -1123,13 +1123,28 @@ def charge_already_refunded(charge_id: str) -> StripeError:
 
 def intent_has_no_charge(intent_id: str, *, param: str) -> StripeError:
     """A refund of a payment that has no succeeded, captured charge: a PaymentIntent still
-    ``processing``, declined, canceled or uncaptured, or its charge named directly. Verified
+    ``processing``, declined or canceled, or its charge named directly. Verified
     wording: Stripe answers a refund of a canceled PaymentIntent's charge (named by ``charge``)
     with this sentence (a real test-mode run's output, API 2022-11-15), and several public apps
     match on it. ``param`` is the one the request named, and there is no ``code`` (Stripe's error
     codes list none for it): both unverified."""
     return InvalidRequestError(
         f"This PaymentIntent ({intent_id}) does not have a successful charge to refund.",
+        param=param,
+        after_validation=True,
+    )
+
+
+def uncaptured_charge_refund(intent_id: str, *, param: str) -> StripeError:
+    """A refund of an uncaptured charge (its PaymentIntent ``requires_capture``): Stripe's answer
+    quoted from a real response in woocommerce-gateway-stripe #1081 (2019; the link may have
+    moved since). ``param`` and ``code`` unverified (none recorded)."""
+    return InvalidRequestError(
+        f"This uncaptured Charge was created by a PaymentIntent ({intent_id}). You must cancel the "
+        "PaymentIntent to reverse the authorization instead of refunding the Charge directly. "
+        "For more information, see "
+        "https://stripe.com/docs/payments/payment-intents/creating-payment-intents"
+        "#separate-auth-capture",
         param=param,
         after_validation=True,
     )

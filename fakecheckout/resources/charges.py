@@ -111,8 +111,11 @@ class ChargesAPI(PaymentObjectAPI):
 
     def _refundable(self, charge_id: str, *, param: str) -> dict[str, Any]:
         """The stored charge a refund names; Stripe's errors for one that cannot be refunded:
-        not succeeded and captured (declined, uncaptured, released), or nothing left."""
+        uncaptured (cancel the intent instead), not succeeded and captured (declined, released),
+        or nothing left."""
         charge = self._find(charge_id, param=param)
+        if charge["status"] == "succeeded" and not charge["captured"] and not charge["refunded"]:
+            raise errors.uncaptured_charge_refund(charge["payment_intent"], param=param)
         if charge["status"] != "succeeded" or not charge["captured"]:
             raise errors.intent_has_no_charge(charge["payment_intent"], param=param)
         if charge["amount_refunded"] >= charge["amount"]:

@@ -1,12 +1,12 @@
-"""Refunds (``/v1/refunds``): money returned from a succeeded charge.
+"""Refunds (``/v1/refunds``): money returned from a succeeded, captured charge.
 
 A refund names the charge, or the PaymentIntent whose charge it refunds; without ``amount`` it
 refunds what is left. It succeeds at once (as card refunds in test mode do) and raises the
 charge's ``amount_refunded`` (``refunded`` once nothing is left), which the PaymentIntent shows
-through ``latest_charge``. Events: ``refund.created``, then ``charge.refunded`` (Stripe's order
-in a real ``stripe listen`` log). Create, retrieve,
-list (``charge``, ``payment_intent``, ``created``) and update (``metadata``) are emulated;
-cancelling a refund, and refunds of bank transfers, are not.
+through ``latest_charge``. Events: ``refund.created``, then ``charge.refunded`` (Stripe's order in
+a real ``stripe listen`` log). An uncaptured charge is not refunded (Stripe: cancel the intent).
+Create, retrieve, list (``charge``, ``payment_intent``, ``created``) and update (``metadata``) are
+emulated; cancelling a refund, failed refunds and refunds of bank transfers are not.
 https://docs.stripe.com/api/refunds
 """
 

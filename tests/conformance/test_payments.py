@@ -372,6 +372,24 @@ def test_a_refund_of_a_processing_payment_has_no_successful_charge(
     )
 
 
+@fake_only
+def test_a_refund_of_an_uncaptured_charge_says_to_cancel_the_intent(
+    sdk: SdkStyle, stripe_backend: Backend
+) -> None:
+    intent = held_intent(sdk, stripe_backend)
+    assert_stripe_error(
+        refund_error(sdk, charge=intent["latest_charge"]),
+        stripe.InvalidRequestError,
+        status=400,
+        message=f"This uncaptured Charge was created by a PaymentIntent ({intent['id']}). You "
+        "must cancel the PaymentIntent to reverse the authorization instead of refunding the "
+        "Charge directly. For more information, see "
+        "https://stripe.com/docs/payments/payment-intents/creating-payment-intents"
+        "#separate-auth-capture",
+        param="charge",
+    )
+
+
 def test_a_refund_naming_neither_a_charge_nor_an_intent_is_refused(sdk: SdkStyle) -> None:
     assert_stripe_error(
         refund_error(sdk, amount=100),
