@@ -1074,8 +1074,10 @@ def payment_intent_not_cancelable(status: str, statuses: Iterable[str]) -> Strip
 
 
 def payment_intent_not_capturable(status: str) -> StripeError:
-    """Capture of an intent that is not ``requires_capture``: the sentence follows the cancel
-    message's pattern, code ``payment_intent_unexpected_state`` (wording unverified)."""
+    """Capture of an intent that is not ``requires_capture``, code
+    ``payment_intent_unexpected_state``. The first sentence is Stripe's (the Stripe Payments
+    Magento module matches on "could not be captured because it has a status of canceled");
+    the second follows the cancel message's pattern (unverified)."""
     return InvalidRequestError(
         f"This PaymentIntent could not be captured because it has a status of {status}. Only a "
         "PaymentIntent with one of the following statuses may be captured: requires_capture.",
