@@ -13,6 +13,7 @@ import pytest
 import stripe
 
 from ._support import (
+    SUCCESS_URL,
     Backend,
     ClientStyle,
     SdkStyle,
@@ -117,6 +118,28 @@ def test_a_failed_async_payment_leaves_the_intent_requires_payment_method(
     assert intent["status"] == "requires_payment_method"
     assert intent["last_payment_error"]["code"] == "card_declined"
     assert sdk.resource("charges").retrieve(intent["latest_charge"])["status"] == "failed"
+
+
+@fake_only
+def test_a_settled_delayed_first_payment_activates_the_subscription(
+    sdk: SdkStyle, stripe_backend: Backend
+) -> None:
+    price = stripe_backend.make_price(2000, recurring={"interval": "month"})
+    created = sdk.create(
+        {
+            "mode": "subscription",
+            "line_items": [{"price": price, "quantity": 1}],
+            "success_url": SUCCESS_URL,
+        }
+    )
+    assert stripe_backend.fake is not None
+    done = stripe_backend.fake.sessions.complete(created["id"], payment_status="unpaid")
+    subscriptions, invoices = sdk.resource("subscriptions"), sdk.resource("invoices")
+    assert subscriptions.retrieve(done["subscription"])["status"] == "incomplete"
+    assert invoices.retrieve(done["invoice"])["status"] == "open"
+    stripe_backend.fake.sessions.settle_async_payment(done["id"])
+    assert subscriptions.retrieve(done["subscription"])["status"] == "active"
+    assert invoices.retrieve(done["invoice"])["status"] == "paid"
 
 
 # --- lists and update ---------------------------------------------------------------------------
