@@ -13,7 +13,6 @@ import pytest
 import stripe
 
 from ._support import (
-    SUCCESS_URL,
     Backend,
     ClientStyle,
     SdkStyle,
@@ -126,11 +125,7 @@ def test_a_settled_delayed_first_payment_activates_the_subscription(
 ) -> None:
     price = stripe_backend.make_price(2000, recurring={"interval": "month"})
     created = sdk.create(
-        {
-            "mode": "subscription",
-            "line_items": [{"price": price, "quantity": 1}],
-            "success_url": SUCCESS_URL,
-        }
+        payment_params(mode="subscription", line_items=[{"price": price, "quantity": 1}])
     )
     assert stripe_backend.fake is not None
     done = stripe_backend.fake.sessions.complete(created["id"], payment_status="unpaid")
