@@ -1074,8 +1074,10 @@ def payment_intent_not_cancelable(status: str, statuses: Iterable[str]) -> Strip
 
 
 def payment_intent_not_capturable(status: str) -> StripeError:
-    """Capture of an intent that is not ``requires_capture``: the sentence follows the cancel
-    message's pattern, code ``payment_intent_unexpected_state`` (wording unverified)."""
+    """Capture of an intent that is not ``requires_capture``, code
+    ``payment_intent_unexpected_state``. The first sentence is Stripe's (the Stripe Payments
+    Magento module matches on "could not be captured because it has a status of canceled");
+    the second follows the cancel message's pattern (unverified)."""
     return InvalidRequestError(
         f"This PaymentIntent could not be captured because it has a status of {status}. Only a "
         "PaymentIntent with one of the following statuses may be captured: requires_capture.",
@@ -1096,9 +1098,11 @@ def capture_amount_too_large(amount: int, capturable: int) -> StripeError:
 
 
 def refund_amount_too_large(amount: str, left: str, *, partly_refunded: bool) -> StripeError:
-    """A refund of more than the charge has left (``amount_too_large``, the code Stripe's refund
-    docs give; amounts as Stripe shows them, ``$10.00``). Wording from third-party reports,
-    unverified."""
+    """A refund of more than the charge has left (code ``amount_too_large``, which Stripe's error
+    codes list; amounts as Stripe shows them, ``$10.00``). Verified wording: Stripe's own
+    responses quoted in woocommerce-gateway-stripe #1315 ("Refund amount (£93.90) is greater than
+    charge amount (£54.45)") and reactioncommerce/reaction #3704 ("… is greater than unrefunded
+    amount on charge ($21.45)"); ``param`` is unverified."""
     what = "unrefunded amount on charge" if partly_refunded else "charge amount"
     return InvalidRequestError(
         f"Refund amount ({amount}) is greater than {what} ({left})",
@@ -1110,7 +1114,8 @@ def refund_amount_too_large(amount: str, left: str, *, partly_refunded: bool) ->
 
 def charge_already_refunded(charge_id: str) -> StripeError:
     """A refund of a charge with nothing left to refund (code ``charge_already_refunded``, as
-    Stripe's error codes list it)."""
+    Stripe's error codes list it). Verified wording: a real test-mode run's output (a vitest
+    file, API 2022-11-15) and omnipay-stripe's recorded response; ``param`` unverified (none)."""
     return InvalidRequestError(
         f"Charge {charge_id} has already been refunded.",
         code="charge_already_refunded",
@@ -1118,22 +1123,31 @@ def charge_already_refunded(charge_id: str) -> StripeError:
     )
 
 
-def charge_not_refundable(charge_id: str, status: str) -> StripeError:
-    """A refund of a charge that did not succeed (``failed``/``pending``); code
-    ``charge_not_refundable`` from Stripe's error codes, wording unverified."""
+def intent_has_no_charge(intent_id: str, *, param: str) -> StripeError:
+    """A refund of a payment that has no succeeded, captured charge: a PaymentIntent still
+    ``processing``, declined or canceled, or its charge named directly. Verified
+    wording: Stripe answers a refund of a canceled PaymentIntent's charge (named by ``charge``)
+    with this sentence (a real test-mode run's output, API 2022-11-15), and several public apps
+    match on it. ``param`` is the one the request named, and there is no ``code`` (Stripe's error
+    codes list none for it): both unverified."""
     return InvalidRequestError(
-        f"Charge {charge_id} cannot be refunded because its status is {status}.",
-        code="charge_not_refundable",
+        f"This PaymentIntent ({intent_id}) does not have a successful charge to refund.",
+        param=param,
         after_validation=True,
     )
 
 
-def intent_has_no_charge(intent_id: str, status: str) -> StripeError:
-    """A refund of a PaymentIntent without a successful charge (wording unverified)."""
+def uncaptured_charge_refund(intent_id: str, *, param: str) -> StripeError:
+    """A refund of an uncaptured charge (its PaymentIntent ``requires_capture``): Stripe's answer
+    quoted from a real response in woocommerce-gateway-stripe #1081 (2019; the link may have
+    moved since). ``param`` and ``code`` unverified (none recorded)."""
     return InvalidRequestError(
-        f"This PaymentIntent ({intent_id}) does not have a successful charge to refund.",
-        param="payment_intent",
-        code="charge_not_refundable",
+        f"This uncaptured Charge was created by a PaymentIntent ({intent_id}). You must cancel the "
+        "PaymentIntent to reverse the authorization instead of refunding the Charge directly. "
+        "For more information, see "
+        "https://stripe.com/docs/payments/payment-intents/creating-payment-intents"
+        "#separate-auth-capture",
+        param=param,
         after_validation=True,
     )
 

@@ -110,11 +110,15 @@ class ChargesAPI(PaymentObjectAPI):
         self._event("charge.refunded", charge_id, now=now)
 
     def _refundable(self, charge_id: str, *, param: str) -> dict[str, Any]:
-        """The stored charge a refund names; Stripe's errors for one that cannot be refunded."""
+        """The stored charge a refund names; Stripe's errors for one that cannot be refunded:
+        uncaptured (cancel the intent instead), not succeeded and captured (declined, released),
+        or nothing left."""
         charge = self._find(charge_id, param=param)
-        if charge["status"] != "succeeded":
-            raise errors.charge_not_refundable(charge["id"], charge["status"])
-        if charge["refunded"] or charge["amount_refunded"] >= charge["amount"]:
+        if charge["status"] == "succeeded" and not charge["captured"] and not charge["refunded"]:
+            raise errors.uncaptured_charge_refund(charge["payment_intent"], param=param)
+        if charge["status"] != "succeeded" or not charge["captured"]:
+            raise errors.intent_has_no_charge(charge["payment_intent"], param=param)
+        if charge["amount_refunded"] >= charge["amount"]:
             raise errors.charge_already_refunded(charge["id"])
         return charge
 

@@ -1185,10 +1185,16 @@ class SessionsAPI(ListAll, ResourceAPI):
     def _settle_payment(
         self, record: SessionRecord, *, succeeded: bool, now: int
     ) -> dict[str, Any]:
-        """A delayed payment settles: the PaymentIntent behind the session follows."""
+        """A delayed payment settles: the PaymentIntent behind the session follows (payment
+        mode), or the subscription's first invoice and the subscription do (subscription mode)."""
         intent_id = record.get("payment_intent")
         if intent_id is not None:
             self._account.payment_intents._settle(intent_id, succeeded=succeeded, now=now)
+        subscription_id = record.get("subscription")
+        if subscription_id is not None:
+            self._account.subscriptions._settle_first_payment(
+                subscription_id, record.get("invoice"), succeeded=succeeded, now=now
+            )
         return {}
 
     def _complete_subscription(

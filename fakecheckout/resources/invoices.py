@@ -559,6 +559,29 @@ class InvoicesAPI(ObjectAPI):
             return []
         return [self._event("invoice.payment_failed", record, now, by_request)]
 
+    def _settle_payment(self, invoice_id: str, *, succeeded: bool, now: int) -> str | None:
+        """The delayed payment of an ``open`` invoice settles: its PaymentIntent follows
+        (payments' ``_settle``), then the invoice is ``paid`` or its payment failed (the events
+        of :meth:`_record_payment`); the intent's id, ``None`` when no payment was pending."""
+        fields = self._store.by_id[invoice_id].fields
+        intent_id = fields["_payment_intent"]
+        intents = self._account.payment_intents
+        if fields["status"] != "open" or intent_id is None:
+            return None
+        if intents._fields(intent_id)["status"] != "processing":
+            return None
+        intents._settle(intent_id, succeeded=succeeded, now=now)
+        self._record_payment(
+            invoice_id,
+            intent=intent_id,
+            charge=intents._fields(intent_id)["latest_charge"],
+            outcome="succeeded" if succeeded else "failed",
+            now=now,
+            by_request=True,
+            counts_attempt=False,
+        )
+        return str(intent_id)
+
     def _amount_due(self, invoice_id: str) -> tuple[int, str]:
         fields = self._store.by_id[invoice_id].fields
         return int(fields["amount_due"]), str(fields["currency"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecheckout.core import errors
+from fakecheckout.core import errors, versions
 from fakecheckout.core.objects import merge_metadata
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, Route
@@ -29,6 +29,10 @@ URL = "/v1/payment_intents"
 
 #: ``_create_for_payment``'s outcomes.
 OUTCOMES = ("succeeded", "processing", "requires_capture", "failed")
+
+#: Since this API version a PaymentIntent created without ``capture_method`` has
+#: ``automatic_async`` (before it: ``automatic``).
+ASYNC_CAPTURE = "2024-04-10"
 
 #: The statuses Stripe lets ``cancel`` act on, in its message's order.
 CANCELABLE = (
@@ -209,7 +213,7 @@ class PaymentIntentsAPI(PaymentObjectAPI):
             amount=amount,
             currency=currency,
             customer=customer,
-            capture_method="manual" if outcome == "requires_capture" else "automatic_async",
+            capture_method="manual" if outcome == "requires_capture" else _automatic(),
             description=description,
             metadata=dict(metadata or {}),
             setup_future_usage=setup_future_usage,
@@ -256,11 +260,12 @@ class PaymentIntentsAPI(PaymentObjectAPI):
         self._attempt(intent_id, intent["payment_method"], succeeded=succeeded, now=now)
 
     def _charge_of(self, intent_id: str, *, param: str) -> str:
-        """The succeeded charge a refund of ``intent_id`` refunds; Stripe's errors when none."""
+        """The charge a refund of ``intent_id`` refunds (its latest; whether that one can be
+        refunded is the charge's rule); Stripe's error when it has none yet."""
         intent = self._find(intent_id, param=param)
         charge_id = intent["latest_charge"]
-        if charge_id is None or intent["status"] not in ("succeeded", "requires_capture"):
-            raise errors.intent_has_no_charge(intent["id"], intent["status"])
+        if charge_id is None:
+            raise errors.intent_has_no_charge(intent["id"], param=param)
         return str(charge_id)
 
     # --- helpers (the lock is held) ---
@@ -314,6 +319,13 @@ class PaymentIntentsAPI(PaymentObjectAPI):
                 },
             )
             self._event("payment_intent.succeeded", intent_id, now=now)
+
+
+def _automatic() -> str:
+    """The default ``capture_method`` at the operation's API version: ``automatic_async`` from
+    ``2024-04-10`` (changelog ``2024-04-10/automatic-sync-default-paymentintents``), ``automatic``
+    before."""
+    return "automatic_async" if versions.date(versions.current()) >= ASYNC_CAPTURE else "automatic"
 
 
 def _decline(charge_id: str, method: dict[str, Any]) -> dict[str, Any]:

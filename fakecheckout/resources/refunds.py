@@ -1,11 +1,12 @@
-"""Refunds (``/v1/refunds``): money returned from a succeeded charge.
+"""Refunds (``/v1/refunds``): money returned from a succeeded, captured charge.
 
 A refund names the charge, or the PaymentIntent whose charge it refunds; without ``amount`` it
 refunds what is left. It succeeds at once (as card refunds in test mode do) and raises the
 charge's ``amount_refunded`` (``refunded`` once nothing is left), which the PaymentIntent shows
-through ``latest_charge``. Events: ``charge.refunded``, then ``refund.created``. Create, retrieve,
-list (``charge``, ``payment_intent``, ``created``) and update (``metadata``) are emulated;
-cancelling a refund, and refunds of bank transfers, are not.
+through ``latest_charge``. Events: ``refund.created``, then ``charge.refunded`` (Stripe's order in
+a real ``stripe listen`` log). An uncaptured charge is not refunded (Stripe: cancel the intent).
+Create, retrieve, list (``charge``, ``payment_intent``, ``created``) and update (``metadata``) are
+emulated; cancelling a refund, failed refunds and refunds of bank transfers are not.
 https://docs.stripe.com/api/refunds
 """
 
@@ -81,8 +82,8 @@ class RefundsAPI(PaymentObjectAPI):
                 reason=checked.get("reason"),
                 metadata=merge_metadata({}, checked.get("metadata", {}), param="metadata"),
             )
+            record = self._insert(fields, now=now)  # refund.created, then charge.refunded
             charges._add_refund(charge["id"], amount, now=now)
-            record = self._insert(fields, now=now)
             return self._render(record, expand)
 
     def retrieve(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002 - Stripe's name

@@ -8,7 +8,9 @@ subscription one period at a time, each renewal with its own timestamps: the per
 next invoice is created, finalized and paid (``fake.subscriptions.fail_renewals`` makes the next
 payments fail: the invoice stays ``open`` and the subscription becomes ``past_due``). A trial
 ends at ``trial_end`` (``customer.subscription.trial_will_end`` three days before), and
-``cancel_at_period_end`` ends the subscription at that boundary.
+``cancel_at_period_end`` ends the subscription at that boundary. A session completed ``unpaid``
+leaves it ``incomplete`` (its first invoice ``open``) until ``settle_async_payment`` pays the
+invoice and makes it ``active``, or fails the payment and leaves it ``incomplete``.
 
 Not emulated: creating subscriptions through ``POST /v1/subscriptions``, proration, payment
 retries (Smart Retries), pausing, schedules, usage-based prices, discounts and tax on renewals.
@@ -438,6 +440,20 @@ class SubscriptionsAPI(ObjectAPI):
         if not billed:
             result["payment_status"] = "no_payment_required"
         return result
+
+    def _settle_first_payment(
+        self, subscription_id: str, invoice_id: str, *, succeeded: bool, now: int
+    ) -> None:
+        """The delayed payment of the first invoice ``invoice_id`` of an ``incomplete``
+        subscription (a session completed ``unpaid``) settles: the invoice is paid and the
+        subscription ``active`` (``customer.subscription.updated``), or the payment failed
+        (``invoice.payment_failed``) and it stays ``incomplete``."""
+        record = self._store.by_id[subscription_id]
+        intent_id = self._account.invoices._settle_payment(invoice_id, succeeded=succeeded, now=now)
+        if intent_id is not None and succeeded and record.fields["status"] == "incomplete":
+            method = self._account.payment_intents._fields(intent_id)["payment_method"]
+            changes = {"status": "active", "default_payment_method": method}
+            self._update(record, changes, now=now, by_request=True)
 
     # --- helpers (the lock is held) ---
 

@@ -11,17 +11,14 @@ from fakecheckout import InvalidRequestError
 from fakecheckout.core.world import World
 
 from .conftest import START, payment_params
-
-
-def _types_since(world: World, count: int) -> list[str]:
-    return [event["type"] for event in reversed(world.events.all())][count:]
+from .payment_support import recorded
 
 
 def _complete(world: World, **complete: Any) -> tuple[dict[str, Any], list[str]]:
+    """A payment-mode session completed (``create``: its create parameters), and the events the
+    completion records."""
     session = world.sessions.create(**complete.pop("create", payment_params()))
-    before = len(world.events.all())
-    done = world.sessions.complete(session["id"], **complete)
-    return done, _types_since(world, before)
+    return recorded(world, lambda: world.sessions.complete(session["id"], **complete))
 
 
 def test_a_paid_session_creates_a_succeeded_payment_intent_before_checkout_session_completed(
@@ -74,9 +71,8 @@ def test_an_unpaid_session_leaves_the_intent_processing_without_a_charge(world: 
 
 def test_a_settled_async_payment_succeeds_before_the_sessions_async_event(world: World) -> None:
     done, _ = _complete(world, payment_status="unpaid")
-    before = len(world.events.all())
-    world.sessions.settle_async_payment(done["id"], succeeded=True)
-    assert _types_since(world, before) == [
+    _, types = recorded(world, lambda: world.sessions.settle_async_payment(done["id"]))
+    assert types == [
         "charge.succeeded",
         "payment_intent.succeeded",
         "checkout.session.async_payment_succeeded",
@@ -86,9 +82,10 @@ def test_a_settled_async_payment_succeeds_before_the_sessions_async_event(world:
 
 def test_a_failed_async_payment_needs_a_new_payment_method(world: World) -> None:
     done, _ = _complete(world, payment_status="unpaid")
-    before = len(world.events.all())
-    world.sessions.settle_async_payment(done["id"], succeeded=False)
-    assert _types_since(world, before) == [
+    _, types = recorded(
+        world, lambda: world.sessions.settle_async_payment(done["id"], succeeded=False)
+    )
+    assert types == [
         "charge.failed",
         "payment_intent.payment_failed",
         "checkout.session.async_payment_failed",
@@ -123,9 +120,8 @@ def test_manual_capture_leaves_the_intent_requires_capture(world: World) -> None
 
 def test_capture_succeeds_the_intent_and_captures_the_charge(world: World) -> None:
     intent = _manual(world)
-    before = len(world.events.all())
-    captured = world.payment_intents.capture(intent["id"])
-    assert _types_since(world, before) == ["charge.captured", "payment_intent.succeeded"]
+    captured, types = recorded(world, lambda: world.payment_intents.capture(intent["id"]))
+    assert types == ["charge.captured", "payment_intent.succeeded"]
     assert (captured["status"], captured["amount_received"]) == ("succeeded", 1500)
     charge = world.charges.retrieve(intent["latest_charge"])
     assert (charge["captured"], charge["amount_captured"]) == (True, 1500)
@@ -155,9 +151,10 @@ def test_capture_of_a_succeeded_intent_is_refused(world: World) -> None:
 
 def test_cancel_of_an_uncaptured_intent_releases_its_charge(world: World) -> None:
     intent = _manual(world)
-    before = len(world.events.all())
-    canceled = world.payment_intents.cancel(intent["id"], cancellation_reason="abandoned")
-    assert _types_since(world, before) == ["charge.refunded", "payment_intent.canceled"]
+    canceled, types = recorded(
+        world, lambda: world.payment_intents.cancel(intent["id"], cancellation_reason="abandoned")
+    )
+    assert types == ["charge.refunded", "payment_intent.canceled"]
     assert (canceled["status"], canceled["cancellation_reason"]) == ("canceled", "abandoned")
     assert canceled["canceled_at"] == START
     assert world.charges.retrieve(intent["latest_charge"])["refunded"] is True
@@ -178,11 +175,13 @@ def test_cancel_of_a_succeeded_intent_is_stripes_unexpected_state_error(world: W
 
 def test_update_merges_metadata_and_sets_the_description(world: World) -> None:
     done, _ = _complete(world)
-    before = len(world.events.all())
-    world.payment_intents.update(done["payment_intent"], metadata={"order": "7"})
-    updated = world.payment_intents.update(done["payment_intent"], description="Order 7")
+    intents = world.payment_intents
+    intents.update(done["payment_intent"], metadata={"order": "7"})
+    updated, types = recorded(
+        world, lambda: intents.update(done["payment_intent"], description="Order 7")
+    )
     assert (updated["metadata"], updated["description"]) == ({"order": "7"}, "Order 7")
-    assert _types_since(world, before) == []  # Stripe has no payment_intent.updated event
+    assert types == []  # Stripe has no payment_intent.updated event
 
 
 def test_list_filters_by_customer(world: World) -> None:
@@ -263,3 +262,28 @@ def test_an_unknown_intent_is_stripes_404(world: World) -> None:
         world.payment_intents.retrieve("pi_nope")
     assert (info.value.http_status, info.value.code) == (404, "resource_missing")
     assert info.value.message == "No such payment_intent: 'pi_nope'"
+
+
+def test_capture_method_is_automatic_async_from_2024_04_10(world: World) -> None:
+    from fakecheckout.core import versions
+
+    done, _ = _complete(world)
+    with versions.using("2024-04-10"):
+        later, _ = _complete(world)
+    with versions.using("2023-10-16"):
+        older, _ = _complete(world)
+    methods = [
+        world.payment_intents.retrieve(completed["payment_intent"])["capture_method"]
+        for completed in (done, later, older)
+    ]
+    assert methods == ["automatic_async", "automatic_async", "automatic"]
+
+
+def test_the_charge_of_a_canceled_intent_cannot_be_refunded(world: World) -> None:
+    intent = _manual(world)
+    world.payment_intents.cancel(intent["id"])
+    with pytest.raises(InvalidRequestError) as info:
+        world.refunds.create(charge=intent["latest_charge"])
+    assert info.value.message == (
+        f"This PaymentIntent ({intent['id']}) does not have a successful charge to refund."
+    )
