@@ -1097,6 +1097,11 @@ class SessionsAPI(ListAll, ResourceAPI):
                 fields["customer"] = self._account.customers._create_for_checkout(
                     email=details["email"], name=details["name"], now=now
                 )
+            if any(item.get("_dynamic_tax_rates") for item in record.line_items):
+                # The customer's address is known now: the matching dynamic tax rate applies,
+                # before the payment is made for the total.
+                record.fields["customer_details"] = details
+                recompute_amounts(record)
             # What the payment creates behind the session (its events come before the session's).
             if mode == "payment":
                 fields.update(self._complete_payment(record, fields, now=now))
@@ -1104,10 +1109,6 @@ class SessionsAPI(ListAll, ResourceAPI):
                 fields.update(self._complete_subscription(record, fields, now=now))
             else:
                 fields.update(self._complete_setup(record, fields, now=now))
-            if any(item.get("_dynamic_tax_rates") for item in record.line_items):
-                # The customer's address is known now: the matching dynamic tax rate applies.
-                record.fields["customer_details"] = details
-                recompute_amounts(record)
             self._redeem(record)
             self._change(record, fields, "completed", at=now)
             return self._render(record, [])

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from fakecheckout import InvalidRequestError
+from fakecheckout import FakeCheckout, InvalidRequestError
 from fakecheckout.core.world import World
 
-from .conftest import START, payment_params
+from .conftest import START, payment_params, shirt
 from .payment_support import recorded
 
 
@@ -287,3 +287,17 @@ def test_the_charge_of_a_canceled_intent_cannot_be_refunded(world: World) -> Non
     assert info.value.message == (
         f"This PaymentIntent ({intent['id']}) does not have a successful charge to refund."
     )
+
+
+def test_the_intent_is_for_the_total_after_a_dynamic_tax_rate_applies() -> None:
+    """docs.stripe.com/payments/checkout/use-manual-tax-rates: the customer pays the total with
+    the rate matching their address (``dynamic_tax_rates`` exist before 2025-03-31.basil)."""
+    fake = FakeCheckout(api_version="2023-10-16")
+    tax = fake.tax_rates.create(display_name="VAT", percentage=20, inclusive=False, country="GB")
+    item = {**shirt(), "dynamic_tax_rates": [tax["id"]]}
+    session = fake.sessions.create(**payment_params(line_items=[item]))
+    address = {"country": "GB", "line1": "1 High St", "city": "London", "postal_code": "N1"}
+    done = fake.sessions.complete(session["id"], customer_details={"address": address})
+    intent = fake.payment_intents.retrieve(done["payment_intent"])
+    assert done["amount_total"] == 1800
+    assert intent["amount"] == intent["amount_received"] == 1800
