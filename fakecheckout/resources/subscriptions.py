@@ -330,6 +330,8 @@ class SubscriptionsAPI(ObjectAPI):
         fields = record.fields
         if fields["status"] in ENDED:
             return None
+        if fields["status"] == "incomplete":
+            return None  # no renewal before the first payment; settling it sets the timer again
         mark = len(self._account.event_store.by_id)
         if state["trial_end"] is not None and not state["warned"] and at < state["trial_end"]:
             state["warned"] = True
@@ -454,6 +456,7 @@ class SubscriptionsAPI(ObjectAPI):
             method = self._account.payment_intents._fields(intent_id)["payment_method"]
             changes = {"status": "active", "default_payment_method": method}
             self._update(record, changes, now=now, by_request=True)
+            self._schedule(record.id)
 
     # --- helpers (the lock is held) ---
 

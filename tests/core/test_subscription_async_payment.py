@@ -4,8 +4,10 @@ waits ``incomplete`` with its first invoice ``open`` and the intent ``processing
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from fakecheckout import ManualClock
 from fakecheckout.core.world import World
 
 from .billing_support import event_types, monthly_price
@@ -83,3 +85,25 @@ def test_a_failed_first_payment_leaves_the_subscription_incomplete(world: World)
     invoice = world.invoices.retrieve(done["invoice"], expand=["payments"])
     assert invoice["status"] == "open"
     assert _intent_of(world, invoice)["status"] == "requires_payment_method"
+
+
+def test_an_incomplete_subscription_does_not_renew_while_its_first_payment_waits(
+    world: World, clock: ManualClock
+) -> None:
+    done = _unpaid(world)
+    clock.advance(timedelta(days=65))
+    world.settle()
+    assert world.invoices.list(subscription=done["subscription"])["data"] == [
+        world.invoices.retrieve(done["invoice"])
+    ]
+
+
+def test_a_subscription_activated_late_catches_up_on_its_renewals(
+    world: World, clock: ManualClock
+) -> None:
+    done = _unpaid(world)
+    clock.advance(timedelta(days=65))
+    world.sessions.settle_async_payment(done["id"], succeeded=True)
+    world.settle()
+    invoices = world.invoices.list(subscription=done["subscription"])["data"]
+    assert [invoice["status"] for invoice in invoices] == ["paid", "paid", "paid"]
