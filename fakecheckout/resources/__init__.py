@@ -24,6 +24,7 @@ from . import (
     products,
     promotion_codes,
     refunds,
+    setup_intents,
     shipping_rates,
     subscriptions,
     tax_rates,
@@ -46,6 +47,7 @@ RESOURCES: tuple[Resource, ...] = (
     charges.RESOURCE,
     payment_methods.RESOURCE,
     refunds.RESOURCE,
+    setup_intents.RESOURCE,
     subscriptions.RESOURCE,
     invoices.RESOURCE,
 )
