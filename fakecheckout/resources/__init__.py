@@ -12,6 +12,7 @@ from fakecheckout.core.resource import Resource
 
 from . import (
     account,
+    billing_portal_sessions,
     charges,
     checkout_sessions,
     coupons,
@@ -48,6 +49,7 @@ RESOURCES: tuple[Resource, ...] = (
     payment_methods.RESOURCE,
     refunds.RESOURCE,
     setup_intents.RESOURCE,
+    billing_portal_sessions.RESOURCE,
     subscriptions.RESOURCE,
     invoices.RESOURCE,
 )
