@@ -64,7 +64,7 @@ def flow_object(given: dict[str, Any]) -> dict[str, Any]:
         "subscription_update_confirm": None,
         "type": given["type"],
     }
-    chosen = given.get(given["type"])
+    chosen: dict[str, Any] = given.get(given["type"]) or {}
     if given["type"] == "subscription_cancel":
         retention = chosen.get("retention")
         flow["subscription_cancel"] = {
@@ -85,7 +85,7 @@ def flow_object(given: dict[str, Any]) -> dict[str, Any]:
             ],
             "subscription": chosen["subscription"],
         }
-    elif chosen is not None:  # subscription_update, subscription_pause: the subscription only
+    elif chosen:  # subscription_update, subscription_pause: the subscription only
         flow[given["type"]] = {"subscription": chosen["subscription"]}
     return dict(sorted(flow.items()))
 
@@ -135,7 +135,7 @@ class BillingPortalSessionsAPI(ResourceAPI):
                 "url": portal_url(account_id, session_id, self._world.checkout_page_base_url),
             }
             self._sessions[session_id] = session
-            out = copy_json(session)
+            out: dict[str, Any] = copy_json(session)
             self._account.expander.expand(out, "billing_portal.session", checked.get("expand", []))
             return out
 
@@ -148,7 +148,8 @@ class BillingPortalSessionsAPI(ResourceAPI):
 
     def lookup(self, object_id: str) -> dict[str, Any] | None:
         found = self._sessions.get(object_id)
-        return None if found is None else copy_json(found)
+        copied: dict[str, Any] | None = None if found is None else copy_json(found)
+        return copied
 
     def _check_flow(self, flow: dict[str, Any]) -> None:
         """What ``flow_data`` needs besides its types: the hash of its ``type``, the redirect of
