@@ -109,6 +109,7 @@ class BillingPortalSessionsAPI(ResourceAPI):
             if "customer" not in checked:
                 raise errors.missing_parameter("customer")
             self._account.customers._find(checked["customer"], param="customer")
+            self._account.expander.check("billing_portal.session", checked.get("expand", []))
             configuration = self.default_configuration
             if checked.get("configuration", configuration) != configuration:
                 raise errors.no_such_object(
@@ -117,7 +118,6 @@ class BillingPortalSessionsAPI(ResourceAPI):
             flow = checked.get("flow_data")
             if flow is not None:
                 self._check_flow(flow)
-            self._account.expander.check("billing_portal.session", checked.get("expand", []))
             session_id = self._world.ids.new("bps_", 24)
             account_id = self._account.account_id or self._world.account_id
             session = {
