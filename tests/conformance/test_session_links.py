@@ -20,6 +20,7 @@ from ._support import (
     ids_of,
     payment_params,
 )
+from .test_subscriptions import subscribe
 
 pytestmark = pytest.mark.fake_only
 
@@ -34,18 +35,6 @@ def complete(backend: Backend, session_id: str) -> dict[str, Any]:
     assert backend.fake is not None
     completed: dict[str, Any] = backend.fake.sessions.complete(session_id)
     return completed
-
-
-def subscription_session(sdk: SdkStyle, backend: Backend) -> dict[str, Any]:
-    price = backend.make_price(2000, recurring={"interval": "month"})
-    created = sdk.create(
-        {
-            "mode": "subscription",
-            "line_items": [{"price": price, "quantity": 1}],
-            "success_url": SUCCESS_URL,
-        }
-    )
-    return complete(backend, created["id"])
 
 
 def create_portal_session(sdk: SdkStyle, **params: Any) -> Any:
@@ -146,7 +135,7 @@ def test_list_by_payment_intent_finds_the_session_that_made_it(
 def test_list_by_subscription_finds_the_session_that_made_it(
     sdk: SdkStyle, stripe_backend: Backend
 ) -> None:
-    done = subscription_session(sdk, stripe_backend)
+    done = subscribe(sdk, stripe_backend)
     listed = sdk.list({"subscription": done["subscription"]})
     assert ids_of(listed["data"]) == [done["id"]]
 
@@ -165,7 +154,7 @@ def test_a_paid_session_expands_to_its_intent_and_its_charge(
 def test_a_subscription_session_expands_to_its_subscription_invoice_and_customer(
     sdk: SdkStyle, stripe_backend: Backend
 ) -> None:
-    done = subscription_session(sdk, stripe_backend)
+    done = subscribe(sdk, stripe_backend)
     shown = sdk.retrieve(done["id"], {"expand": ["subscription", "invoice", "customer"]})
     assert (shown["subscription"]["object"], shown["subscription"]["id"]) == (
         "subscription",
