@@ -11,9 +11,9 @@ session saves a card PaymentMethod, attached to the customer when there is one, 
 SetupIntents through the API are not.
 
 The field set is Stripe's own example (``fixtures3.json``) with the card options of the API
-reference's example; the SDKs' other fields (``attach_to_self``, ``customer_account``,
-``managed_payments``, ``allowed_payment_method_types``) are left out as sent only when set, and no
-field of a SetupIntent was ever removed, so every version shows the same shape.
+reference's example; the SDKs' other fields (:data:`SENT_ONLY_WHEN_SET`) are left out, as that
+example leaves them out, and no field of a SetupIntent was ever removed, so every version shows
+the same shape.
 https://docs.stripe.com/api/setup_intents
 """
 
@@ -35,6 +35,12 @@ URL = "/v1/setup_intents"
 
 #: ``setup_intent_data`` keys of a Checkout Session that the SetupIntent shows.
 FROM_SESSION = ("description", "metadata", "on_behalf_of")
+
+#: Fields of the SDKs' SetupIntent (``param_trees/index.json`` ``shapes``) that Stripe's example
+#: leaves out: sent only when set, and never set on an intent the fake makes.
+SENT_ONLY_WHEN_SET = frozenset(
+    {"allowed_payment_method_types", "attach_to_self", "customer_account", "managed_payments"}
+)
 
 #: List filters that select by equality.
 EQUALITY = ("customer", "payment_method")

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fakecheckout import InvalidRequestError, ManualClock
-from fakecheckout.core import versions
+from fakecheckout.core import param_tree, versions
 from fakecheckout.core.world import World
+from fakecheckout.resources.setup_intents import SENT_ONLY_WHEN_SET
 
 from .conftest import START, payment_params
 
@@ -227,6 +228,17 @@ def test_an_old_api_version_shows_the_same_setup_intent(world: World) -> None:
     newest = world.setup_intents.retrieve(intent_id)
     with versions.using(versions.OLDEST):
         assert world.setup_intents.retrieve(intent_id) == newest
+
+
+@pytest.mark.parametrize("version", versions.API_VERSIONS)
+def test_the_fields_are_the_sdks_at_every_version_but_those_sent_only_when_set(
+    world: World, version: str
+) -> None:
+    intent_id = world.sessions.create(**setup_params())["setup_intent"]
+    with versions.using(version):
+        shown = world.setup_intents.retrieve(intent_id)
+    expected = param_tree.fields_at("setup_intent", version) - SENT_ONLY_WHEN_SET
+    assert set(shown) == expected
 
 
 STATUS_OF_SESSION = {
