@@ -12,6 +12,7 @@ from fakecheckout.core.resource import Resource
 
 from . import (
     account,
+    billing_portal_sessions,
     charges,
     checkout_sessions,
     coupons,
@@ -24,6 +25,7 @@ from . import (
     products,
     promotion_codes,
     refunds,
+    setup_intents,
     shipping_rates,
     subscriptions,
     tax_rates,
@@ -46,6 +48,8 @@ RESOURCES: tuple[Resource, ...] = (
     charges.RESOURCE,
     payment_methods.RESOURCE,
     refunds.RESOURCE,
+    setup_intents.RESOURCE,
+    billing_portal_sessions.RESOURCE,
     subscriptions.RESOURCE,
     invoices.RESOURCE,
 )

@@ -8,6 +8,7 @@ https://docs.stripe.com/api/checkout/sessions/object
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import re
 from collections.abc import Callable, Sequence
@@ -992,6 +993,8 @@ class SessionsAPI(ListAll, ResourceAPI):
             self._store_products(builder, now)
             self._store.add(record)
             self._track_items(record)
+            if record.get("mode") == "setup":
+                self._create_setup_intent(record, checked, now=now)
             result = self._render(record, expand)
             world.schedule(self._account, RESOURCE.name, record.id, record.fields["expires_at"])
             return result
@@ -1053,6 +1056,7 @@ class SessionsAPI(ListAll, ResourceAPI):
             expand = checked.get("expand", [])
             if expand:
                 self._render(record, expand)
+            self._abandon_setup(record, now=now, by_request=True)
             self._change(record, {"status": "expired"}, "expired", at=now)
             return self._render(record, expand)
 
@@ -1217,17 +1221,51 @@ class SessionsAPI(ListAll, ResourceAPI):
     def _complete_setup(
         self, record: SessionRecord, fields: dict[str, Any], *, now: int
     ) -> dict[str, Any]:
-        """Setup mode: the SetupIntent (its id is the session's since creation) succeeds."""
+        """Setup mode: the SetupIntent (its id is the session's since creation) succeeds with a
+        card PaymentMethod, attached to the session's customer when there is one."""
+        details = fields["customer_details"]
+        self._account.setup_intents._succeed(
+            record.get("setup_intent"),
+            customer=fields.get("customer") or record.get("customer"),
+            email=details.get("email"),
+            name=details.get("name"),
+            now=now,
+        )
         return {}
+
+    def _create_setup_intent(
+        self, record: SessionRecord, params: dict[str, Any], *, now: int
+    ) -> None:
+        """A new setup-mode session's SetupIntent (``setup_intent.created``)."""
+        self._account.setup_intents._create_for_checkout(
+            record.get("setup_intent"),
+            customer=record.get("customer"),
+            payment_method_types=record.get("payment_method_types"),
+            setup_intent_data=params.get("setup_intent_data") or {},
+            now=now,
+        )
+
+    def _abandon_setup(
+        self, record: SessionRecord, *, now: int, by_request: bool
+    ) -> EventRecord | None:
+        """An expiring setup-mode session cancels its SetupIntent first (``abandoned``)."""
+        if record.get("mode") != "setup":
+            return None
+        canceled: EventRecord | None = self._account.setup_intents._abandon(
+            record.get("setup_intent"), now=now, by_request=by_request
+        )
+        return canceled
 
     # --- the registry's hooks (the lock is held) ---
 
-    def on_due(self, object_id: str, at: int) -> EventRecord | None:
+    def on_due(self, object_id: str, at: int) -> EventRecord | builtins.list[EventRecord] | None:
         """A session's ``expires_at`` has come: an open session expires, at that time."""
         record = self._store.by_id[object_id]
         if record.status != "open":
             return None
-        return self._change(record, {"status": "expired"}, "expired", at=at, by_request=False)
+        canceled = self._abandon_setup(record, now=at, by_request=False)
+        expired = self._change(record, {"status": "expired"}, "expired", at=at, by_request=False)
+        return expired if canceled is None else [canceled, expired]
 
     def virtual_fields(self) -> dict[tuple[str, str], Callable[[dict[str, Any]], Any]]:
         def line_items(session: dict[str, Any]) -> dict[str, Any]:

@@ -47,8 +47,9 @@ def test_expand_of_a_null_expandable_field_keeps_it_null(world: World) -> None:
 
 def test_expand_of_an_id_the_fake_does_not_model_is_refused(world: World) -> None:
     session = world.sessions.create(mode="setup", currency="usd")
+    world.sessions.complete(session["id"])  # its SetupIntent names a SetupAttempt now
     with pytest.raises(InvalidRequestError) as caught:
-        world.sessions.retrieve(session["id"], expand=["setup_intent"])
+        world.sessions.retrieve(session["id"], expand=["setup_intent.latest_attempt"])
     assert caught.value.param == "expand"
     assert "fakecheckout" in caught.value.message
 
