@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 from fakecheckout import DeliveryPolicy, FakeCheckout, ManualClock
 
 from .conftest import START, STOCK, open_shop
+from .memberships import Memberships
 from .shop import Line, Shop
 
 pytest.importorskip("flask")
 
-from .web import WEBHOOK_PATH, create_app  # noqa: E402 - after the skip
+from .web import MEMBERSHIP_WEBHOOK_PATH, WEBHOOK_PATH, create_app  # noqa: E402 - after the skip
 
 
 @pytest.fixture
@@ -53,6 +54,19 @@ def test_every_event_delivered_twice_changes_nothing_more(
     assert len(checkout) == 4  # the payment's own events are delivered too, and ignored
     assert (shop.orders[kept].status, shop.orders[cancelled].status) == ("paid", "released")
     assert (shop.available("tshirt"), shop.available("mug")) == (STOCK["tshirt"] - 1, STOCK["mug"])
+
+
+def test_the_memberships_view_grants_a_paid_membership(
+    fake_checkout: FakeCheckout, shop: Shop, memberships: Memberships
+) -> None:
+    client = create_app(shop, memberships).test_client()
+    forwarding = fake_checkout.webhooks.forward_to(client, MEMBERSHIP_WEBHOOK_PATH)
+    membership_id, _ = memberships.subscribe("ada@example.com")
+
+    fake_checkout.sessions.complete(memberships.memberships[membership_id].session_id)
+
+    assert {d.status for d in forwarding.deliveries} == {200}  # the others are acknowledged
+    assert memberships.memberships[membership_id].has_access
 
 
 @settings(max_examples=15, deadline=None)
