@@ -5,16 +5,19 @@ The flow, as a real integration does it (https://docs.stripe.com/billing/subscri
 1. ``subscribe(email)`` opens a Checkout Session in ``subscription`` mode for the membership's
    price (found by its ``lookup_key``), tagged with the shop's membership id in the session's and
    the subscription's ``metadata``, and returns the hosted page's URL.
-2. Stripe's webhooks say what the subscription became (``handle_webhook``):
-   ``customer.subscription.created`` and ``.updated`` carry its status (``active`` grants access,
-   ``past_due`` after a failed renewal suspends it, a paid renewal restores it),
-   ``customer.subscription.deleted`` revokes it, and each ``invoice.paid`` records the period
-   that invoice paid for (https://docs.stripe.com/billing/subscriptions/webhooks).
+2. Stripe's webhooks say the subscription changed (``handle_webhook``):
+   on ``customer.subscription.created``, ``.updated`` and ``.deleted`` the membership takes the
+   subscription's status (``active`` grants access, ``past_due`` after a failed renewal suspends
+   it, a paid renewal restores it, ``canceled`` revokes it), and each ``invoice.paid`` records
+   the period that invoice paid for (https://docs.stripe.com/billing/subscriptions/webhooks).
 3. ``cancel(membership_id)`` ends the subscription at the end of the period already paid for, or
    at once with ``at_period_end=False``.
 
 The memberships have their own webhook endpoint, enabled for ``ENABLED_EVENTS``; each event is
-acted on once, by id, and a membership keeps the newest state it was told of.
+acted on once, by id. Stripe does not deliver events in order (two ``.updated`` of one renewal
+share a ``created`` second), so a subscription event is a cue to read the subscription as it is
+now (``stripe.Subscription.retrieve``), not a state to apply: a late delivery cannot undo a
+newer change.
 """
 
 from __future__ import annotations
@@ -72,9 +75,6 @@ class Membership:
     cancel_at_period_end: bool = False
     paid_periods: dict[str, PaidPeriod] = field(default_factory=dict)
     """What each paid invoice paid for, by invoice id."""
-    last_change: int = 0
-    """``created`` of the newest subscription event applied: an older one, delivered late, is
-    not applied over it."""
 
     @property
     def has_access(self) -> bool:
@@ -156,7 +156,7 @@ class Memberships(WebhookEndpoint):
         if event.type == "invoice.paid":
             self._record_payment(event.data.object)
         else:
-            self._follow(event.data.object, changed_at=event.created)
+            self._follow(event.data.object)
 
     # --- helpers ---
 
@@ -179,17 +179,16 @@ class Memberships(WebhookEndpoint):
         tag = metadata.to_dict().get("membership_id") if metadata is not None else None
         return self.memberships.get(tag) if isinstance(tag, str) else None
 
-    def _follow(self, subscription: Any, *, changed_at: int) -> None:
-        """A ``customer.subscription.*`` event: the membership takes the subscription's state."""
-        membership = self._tagged(subscription.metadata)
+    def _follow(self, changed: Any) -> None:
+        """A ``customer.subscription.*`` event: the membership takes the subscription's state
+        as Stripe has it now (the event's copy may be older than one already delivered)."""
+        membership = self._tagged(changed.metadata)
         if membership is None or membership.status == "canceled":
             return  # not the shop's, or over: ``canceled`` is final
-        if changed_at < membership.last_change:
-            return  # an older state, delivered late
+        subscription = stripe.Subscription.retrieve(changed.id, api_key=self._api_key)
         membership.subscription_id = subscription.id
         membership.status = subscription.status
         membership.cancel_at_period_end = subscription.cancel_at_period_end
-        membership.last_change = changed_at
 
     def _record_payment(self, invoice: Any) -> None:
         """An ``invoice.paid``: the period its subscription line paid for."""

@@ -204,6 +204,24 @@ def test_a_late_subscription_event_does_not_undo_the_cancellation(
     assert (membership.status, membership.has_access) == ("canceled", False)
 
 
+@pytest.mark.fake_checkout(clock=ManualClock(START))
+def test_a_late_renewal_event_does_not_hide_the_failed_payment(
+    fake_checkout: FakeCheckout, memberships: Memberships, held: Held
+) -> None:
+    membership = join(fake_checkout, memberships)
+    for delivery in held["customer.subscription.created"]:
+        memberships.handle_webhook(*delivery)
+    assert membership.subscription_id is not None
+    fake_checkout.subscriptions.fail_renewals(membership.subscription_id)
+    days_pass(fake_checkout, 31)
+    renewed, failed = held["customer.subscription.updated"]  # new period; then past_due
+
+    assert memberships.handle_webhook(*failed) == 200
+    assert memberships.handle_webhook(*renewed) == 200  # delivered last: it said "active"
+
+    assert (membership.status, membership.has_access) == ("past_due", False)
+
+
 def test_the_same_event_twice_is_handled_once(
     fake_checkout: FakeCheckout,
     memberships: Memberships,
