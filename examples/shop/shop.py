@@ -111,7 +111,7 @@ class Order:
     """When the Checkout Session was created (Unix seconds)."""
     status: OrderStatus = "reserved"
     payment_intent: str | None = None
-    """The PaymentIntent that paid, once Stripe says the session is paid."""
+    """The session's PaymentIntent, from its ``checkout.session.completed`` on."""
     amount_refunded: int = 0
     """What Stripe has refunded of the payment so far (``charge.refunded``), in cents."""
 
@@ -327,13 +327,10 @@ class Shop(WebhookEndpoint):
     def _settle(self, order: Order, status: OrderStatus, session: Any) -> None:
         if order.status in ("reserved", "awaiting_payment"):
             order.status = status  # the reserved units are sold: they stay off the shelf
-            self._remember_intent(order, session.payment_intent)
-
-    def _remember_intent(self, order: Order, payment_intent: Any) -> None:
-        intent_id = payment_intent if isinstance(payment_intent, str | None) else payment_intent.id
-        if intent_id is not None:
-            order.payment_intent = intent_id
-            self._order_of_intent[intent_id] = order.id
+            intent_id: str | None = session.payment_intent  # an id: events expand nothing
+            if intent_id is not None:
+                order.payment_intent = intent_id
+                self._order_of_intent[intent_id] = order.id  # for its charge's events
 
     def _refunded(self, charge: Any) -> None:
         """``charge.refunded``: how much of an order's payment went back; all of it: refunded."""
