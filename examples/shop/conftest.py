@@ -1,4 +1,4 @@
-"""Fixtures for the shop's tests: a catalogue in the fake, the shop, webhook delivery.
+"""Fixtures for the shop's tests: a catalogue in the fake, the shop, its memberships, webhooks.
 
 The ``fake_checkout`` fixture comes from fakecheckout's pytest plugin, which the package's
 ``pytest11`` entry point registers once fakecheckout is installed (``pip install -e .``).
@@ -14,12 +14,18 @@ import stripe
 
 from fakecheckout import FakeCheckout, ManualClock
 
+from . import memberships as membership_endpoint
+from . import shop as shop_endpoint
+from .memberships import Memberships
 from .shop import Product, Shop
 
 START = 1_800_000_000
 """Where the tests' manual clocks start (2027-01-15T08:00:00Z)."""
 
 STOCK = {"tshirt": 5, "mug": 3}
+
+Held = dict[str, list[tuple[bytes, str]]]
+"""Webhook deliveries held back, ``(payload, signature)`` by event type."""
 
 
 def stock_the_fake(fake: FakeCheckout) -> list[Product]:
@@ -59,6 +65,17 @@ def open_shop(
     )
 
 
+def offer_membership(fake: FakeCheckout) -> None:
+    """The membership's monthly price ($9), registered in the fake as in a Stripe account."""
+    fake.prices.create(
+        currency="usd",
+        unit_amount=900,
+        recurring={"interval": "month"},
+        product_data={"name": "Shop membership"},
+        lookup_key=membership_endpoint.LOOKUP_KEY,
+    )
+
+
 @pytest.fixture
 def shop(fake_checkout: FakeCheckout, monkeypatch: pytest.MonkeyPatch) -> Shop:
     """The shop, with no global ``stripe.api_key``: it must use the key it was given."""
@@ -76,8 +93,8 @@ def webhooks(fake_checkout: FakeCheckout, shop: Shop) -> Iterator[list[int]]:
     statuses: list[int] = []
 
     def deliver(payload: bytes, headers: dict[str, str]) -> None:
-        # The shop's endpoint is enabled for Checkout's events only (enabled_events).
-        if json.loads(payload)["type"].startswith("checkout.session."):
+        # The shop's endpoint gets only the events it is enabled for (enabled_events).
+        if json.loads(payload)["type"] in shop_endpoint.ENABLED_EVENTS:
             statuses.append(shop.handle_webhook(payload, headers["Stripe-Signature"]))
 
     unsubscribe = fake_checkout.webhooks.subscribe(deliver)
@@ -87,7 +104,48 @@ def webhooks(fake_checkout: FakeCheckout, shop: Shop) -> Iterator[list[int]]:
 
 
 @pytest.fixture
+def held(fake_checkout: FakeCheckout) -> Held:
+    """Deliveries held back by event type, for a test to hand to an endpoint itself: late,
+    twice, out of order or tampered with."""
+    deliveries: Held = {}
+
+    def hold(payload: bytes, headers: dict[str, str]) -> None:
+        event_type = json.loads(payload)["type"]
+        deliveries.setdefault(event_type, []).append((payload, headers["Stripe-Signature"]))
+
+    fake_checkout.webhooks.subscribe(hold)
+    return deliveries
+
+
+@pytest.fixture
 def clock(fake_checkout: FakeCheckout) -> ManualClock:
     """The fake's clock, for tests marked ``@pytest.mark.fake_checkout(clock=ManualClock(START))``."""
     assert isinstance(fake_checkout.clock, ManualClock), "mark the test with a ManualClock"
     return fake_checkout.clock
+
+
+@pytest.fixture
+def memberships(fake_checkout: FakeCheckout, monkeypatch: pytest.MonkeyPatch) -> Memberships:
+    """The membership programme, its price in the fake, no global ``stripe.api_key``."""
+    monkeypatch.setattr(stripe, "api_key", None)
+    offer_membership(fake_checkout)
+    return Memberships(api_key="sk_test_shop", webhook_secret=fake_checkout.webhooks.secret)
+
+
+@pytest.fixture
+def membership_webhooks(
+    fake_checkout: FakeCheckout, memberships: Memberships
+) -> Iterator[list[str]]:
+    """Deliver the events the memberships' endpoint is enabled for; yields their types."""
+    delivered: list[str] = []
+
+    def deliver(payload: bytes, headers: dict[str, str]) -> None:
+        event_type = json.loads(payload)["type"]
+        if event_type in membership_endpoint.ENABLED_EVENTS:
+            assert memberships.handle_webhook(payload, headers["Stripe-Signature"]) == 200
+            delivered.append(event_type)
+
+    unsubscribe = fake_checkout.webhooks.subscribe(deliver)
+    yield delivered
+    unsubscribe()
+    assert fake_checkout.webhooks.failures == []

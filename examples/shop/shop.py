@@ -8,6 +8,8 @@ The flow, as a real integration does it:
    is paid, or its session expired and the stock goes back on the shelf.
 3. ``cancel(order_id)`` lets the customer give up early; ``release_expired_reservations()`` is
    the periodic job that catches expiries whose webhook never arrived.
+4. ``refund(order_id)`` gives a paid order's money back (``stripe.Refund.create``); the
+   ``charge.refunded`` webhook marks the order refunded.
 
 Everything lives in memory; a real shop keeps orders and stock in a database and makes each
 state change in a transaction. The Stripe API key and webhook secret are injected, so the shop
@@ -25,12 +27,23 @@ from typing import Any, Literal
 import stripe
 from stripe.params.checkout import SessionCreateParamsLineItem
 
+from .webhook_endpoint import WebhookEndpoint
+
 RESERVATION_SECONDS = 3600
 """How long a customer has to pay: the Checkout Session's ``expires_at`` is now + one hour."""
 
-OrderStatus = Literal["reserved", "awaiting_payment", "paid", "released"]
+OrderStatus = Literal["reserved", "awaiting_payment", "paid", "released", "refunded"]
 """``reserved`` → ``paid`` | ``released``; ``reserved`` → ``awaiting_payment`` (a delayed payment
-method such as a bank debit) → ``paid`` | ``released``."""
+method such as a bank debit) → ``paid`` | ``released``; ``paid`` → ``refunded`` (all of it)."""
+
+ENABLED_EVENTS = (
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.expired",
+    "charge.refunded",
+)
+"""The events the shop's webhook endpoint is enabled for (its ``enabled_events`` in Stripe)."""
 
 
 class ShopError(Exception):
@@ -47,6 +60,10 @@ class UnknownPromotionCode(ShopError):
 
 class NotCancellable(ShopError):
     """The customer already paid (or started a payment that is settling)."""
+
+
+class NotRefundable(ShopError):
+    """Only a paid order can be refunded (and only once)."""
 
 
 @dataclass(frozen=True)
@@ -93,9 +110,13 @@ class Order:
     created: int
     """When the Checkout Session was created (Unix seconds)."""
     status: OrderStatus = "reserved"
+    payment_intent: str | None = None
+    """The session's PaymentIntent, from its ``checkout.session.completed`` on."""
+    amount_refunded: int = 0
+    """What Stripe has refunded of the payment so far (``charge.refunded``), in cents."""
 
 
-class Shop:
+class Shop(WebhookEndpoint):
     """An in-memory shop in front of Stripe Checkout.
 
     ``now`` tells the shop the time (Unix seconds), ``time.time()`` by default; a test may pass
@@ -121,10 +142,9 @@ class Shop:
         self.stock = dict(stock)
         """Units on the shelf per sku: neither reserved nor sold."""
         self.orders: dict[str, Order] = {}
-        self.handled_events: set[str] = set()
-        """Ids of the webhook events already acted on: Stripe may deliver an event twice."""
+        super().__init__(webhook_secret=webhook_secret)
+        self._order_of_intent: dict[str, str] = {}
         self._api_key = api_key
-        self._webhook_secret = webhook_secret
         self._success_url = success_url
         self._cancel_url = cancel_url
         self._currency = currency
@@ -197,31 +217,49 @@ class Shop:
         # Stripe may have delivered checkout.session.expired already; _release runs once.
         self._release(order)
 
+    def refund(self, order_id: str) -> str:
+        """Give a paid order's money back; returns the Stripe refund's id.
+
+        The order stays ``paid`` until Stripe's ``charge.refunded`` says the money went back. The
+        idempotency key makes a retried call (a timeout, a double click) refund once. The stock is
+        not put back: the goods left with the customer.
+        """
+        order = self.orders[order_id]
+        if order.status != "paid" or order.payment_intent is None:
+            raise NotRefundable(f"{order_id} is {order.status}")
+        refund = stripe.Refund.create(
+            api_key=self._api_key,
+            payment_intent=order.payment_intent,
+            reason="requested_by_customer",
+            metadata={"order_id": order_id},
+            idempotency_key=f"refund-{order_id}",
+        )
+        return refund.id
+
     # --- Stripe's side ---
 
-    def handle_webhook(self, payload: bytes, signature: str) -> int:
-        """The webhook endpoint: verify, act once per event, answer an HTTP status."""
-        try:
-            event = stripe.Webhook.construct_event(payload, signature, self._webhook_secret)
-        except (ValueError, stripe.SignatureVerificationError):
-            return 400
-        if event.id in self.handled_events or not event.type.startswith("checkout.session."):
-            return 200  # a duplicate, or an event about something else: acknowledged
+    enabled_events = ENABLED_EVENTS
+
+    def act_on(self, event: stripe.Event) -> None:
+        """A Checkout Session's event settles or releases its order; ``charge.refunded`` records
+        a refund. Events for sessions and payments the shop did not open are ignored.
+        ``handle_webhook(payload, signature)``, the endpoint, calls it once per event."""
+        if event.type == "charge.refunded":
+            self._refunded(event.data.object)
+            return
         session: Any = event.data.object
         order = self._order_of(session)
         if order is not None:
             if event.type == "checkout.session.completed":
                 paid = session.payment_status == "paid"
-                self._settle(order, "paid" if paid else "awaiting_payment")
+                self._settle(order, "paid" if paid else "awaiting_payment", session)
             elif event.type == "checkout.session.async_payment_succeeded":
-                self._settle(order, "paid")
+                self._settle(order, "paid", session)
             elif event.type in (
                 "checkout.session.expired",
                 "checkout.session.async_payment_failed",
             ):
                 self._release(order)
-        self.handled_events.add(event.id)
-        return 200
 
     def release_expired_reservations(self, *, page_size: int = 100) -> list[str]:
         """The sweep job: release the stock of every reserved order whose session expired.
@@ -261,10 +299,7 @@ class Shop:
 
     def customer_id(self, email: str) -> str:
         """The Stripe customer for ``email``: found by email, else created."""
-        found = stripe.Customer.list(email=email, limit=1, api_key=self._api_key)
-        if found.data:
-            return found.data[0].id
-        return stripe.Customer.create(email=email, api_key=self._api_key).id
+        return customer_for(email, api_key=self._api_key)
 
     def promotion_code_id(self, code: str) -> str:
         """The active promotion code the customer typed (Stripe compares codes ignoring case)."""
@@ -289,9 +324,22 @@ class Shop:
             "quantity": line.quantity,
         }
 
-    def _settle(self, order: Order, status: OrderStatus) -> None:
+    def _settle(self, order: Order, status: OrderStatus, session: Any) -> None:
         if order.status in ("reserved", "awaiting_payment"):
             order.status = status  # the reserved units are sold: they stay off the shelf
+            intent_id: str | None = session.payment_intent  # an id: events expand nothing
+            if intent_id is not None:
+                order.payment_intent = intent_id
+                self._order_of_intent[intent_id] = order.id  # for its charge's events
+
+    def _refunded(self, charge: Any) -> None:
+        """``charge.refunded``: how much of an order's payment went back; all of it: refunded."""
+        order = self.orders.get(self._order_of_intent.get(charge.payment_intent or "", ""))
+        if order is None or order.status not in ("paid", "refunded"):
+            return  # not a payment of the shop's, or one it does not know was paid
+        order.amount_refunded = max(order.amount_refunded, charge.amount_refunded)
+        if charge.refunded:
+            order.status = "refunded"
 
     def _release(self, order: Order) -> None:
         if order.status in ("reserved", "awaiting_payment"):
@@ -305,6 +353,14 @@ class Shop:
     def _put_back(self, units: Mapping[str, int]) -> None:
         for sku, quantity in units.items():
             self.stock[sku] += quantity
+
+
+def customer_for(email: str, *, api_key: str) -> str:
+    """The id of the Stripe customer with ``email``: found by email, else created."""
+    found = stripe.Customer.list(email=email, limit=1, api_key=api_key)
+    if found.data:
+        return found.data[0].id
+    return stripe.Customer.create(email=email, api_key=api_key).id
 
 
 def _system_now() -> float:

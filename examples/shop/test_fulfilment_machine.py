@@ -27,7 +27,7 @@ STOCK = {"tshirt": 1000, "mug": 1000}
 class ShopMachine(CheckoutMachine):
     """The shop and its warehouse, driven through every interleaving the machine tries."""
 
-    fulfilment = Fulfilment
+    fulfilment: type[NaiveFulfilment] = Fulfilment
     enabled_events = ("checkout.session.*",)  # the shop's endpoint listens to Checkout only
 
     def __init__(self) -> None:

@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 
 from fakecheckout import DeliveryPolicy, FakeCheckout, ManualClock
 
-from .conftest import START, STOCK, open_shop
+from .conftest import START, STOCK, offer_membership, open_shop
+from .memberships import Memberships
 from .shop import Line, Shop
 
 pytest.importorskip("flask")
 
-from .web import WEBHOOK_PATH, create_app  # noqa: E402 - after the skip
+from .web import MEMBERSHIP_WEBHOOK_PATH, WEBHOOK_PATH, create_app  # noqa: E402 - after the skip
 
 
 @pytest.fixture
@@ -55,6 +56,19 @@ def test_every_event_delivered_twice_changes_nothing_more(
     assert (shop.available("tshirt"), shop.available("mug")) == (STOCK["tshirt"] - 1, STOCK["mug"])
 
 
+def test_the_memberships_view_grants_a_paid_membership(
+    fake_checkout: FakeCheckout, shop: Shop, memberships: Memberships
+) -> None:
+    client = create_app(shop, memberships).test_client()
+    forwarding = fake_checkout.webhooks.forward_to(client, MEMBERSHIP_WEBHOOK_PATH)
+    membership_id, _ = memberships.subscribe("ada@example.com")
+
+    fake_checkout.sessions.complete(memberships.memberships[membership_id].session_id)
+
+    assert {d.status for d in forwarding.deliveries} == {200}  # the others are acknowledged
+    assert memberships.memberships[membership_id].has_access
+
+
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**32), duplicate=st.sampled_from([0.0, 0.5]))
 def test_deliveries_in_any_order_end_in_the_same_orders_and_stock(
@@ -84,6 +98,42 @@ def test_deliveries_in_any_order_end_in_the_same_orders_and_stock(
             abandoned: "released",
         }
         assert shop.available("mug") == 10 - 2
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32), duplicate=st.sampled_from([0.0, 0.5]))
+def test_membership_deliveries_in_any_order_end_in_the_same_memberships(
+    fake_checkout_factory: Any, seed: int, duplicate: float
+) -> None:
+    clock = ManualClock(START)
+    with fake_checkout_factory(clock=clock, seed=1) as fake:
+        offer_membership(fake)
+        memberships = Memberships(api_key="sk_test_shop", webhook_secret=fake.webhooks.secret)
+        client = create_app(open_shop(fake), memberships).test_client()
+        policy = DeliveryPolicy(reorder=0.5, duplicate=duplicate, seed=seed)
+        with fake.webhooks.forward_to(client, MEMBERSHIP_WEBHOOK_PATH, policy=policy):
+            renewing, recovering, leaving = (
+                memberships.subscribe(email)[0]
+                for email in ("ada@example.com", "bob@example.com", "cy@example.com")
+            )
+            subscription = {}
+            for membership_id in (renewing, recovering, leaving):
+                session_id = memberships.memberships[membership_id].session_id
+                subscription[membership_id] = fake.sessions.complete(session_id)["subscription"]
+            fake.subscriptions.fail_renewals(subscription[recovering])  # February's only
+            fake.subscriptions.update(subscription[leaving], cancel_at_period_end=True)  # portal
+            clock.advance(62 * 24 * 3600)  # January 15 to March 18: two renewals
+            fake.settle()
+
+        outcome = {
+            membership_id: (membership.status, len(membership.paid_periods))
+            for membership_id, membership in memberships.memberships.items()
+        }
+        assert outcome == {
+            renewing: ("active", 3),
+            recovering: ("active", 2),
+            leaving: ("canceled", 1),
+        }
 
 
 def test_the_shop_works_against_the_served_fake(
