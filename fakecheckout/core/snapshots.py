@@ -169,12 +169,17 @@ def _install(
 ) -> None:
     """Put loaded state into ``target.world`` (its lock is held): nothing can fail from here."""
     world = target.world
+    built: list[tuple[Account, dict[str, Any]]] = []
     for key, state in objects:
         obj = target.resolve(*key)
+        if key[0] == "account":
+            built.append((obj, dict(vars(obj).get("_apis", {}))))
         kept = {name: value for name, value in vars(obj).items() if name in ACCOUNT_STRUCTURE}
         vars(obj).clear()
         vars(obj).update(state)
         vars(obj).update(kept)
+    for account, apis in built:
+        account.reopen(apis)  # the APIs first used after the snapshot: fresh again
     for name, value in own.items():
         setattr(world, name, value)
 

@@ -108,6 +108,27 @@ def test_a_direct_api_taken_before_restore_sees_the_restored_world(fake: FakeChe
     assert (customers.list()["data"], customers is fake.customers) == ([], True)
 
 
+def test_a_resource_first_used_after_the_snapshot_is_empty_after_restore_and_stays_the_same_api(
+    fake: FakeCheckout,
+) -> None:
+    snap = fake.snapshot()
+    coupons = fake.coupons  # built on first use, after the snapshot
+    coupons.create(percent_off=10, duration="once")
+    fake.restore(snap)
+    assert fake.coupons is coupons
+    assert coupons.list()["data"] == []
+
+
+def test_a_resource_first_used_after_restore_is_restored_with_its_objects(
+    fake: FakeCheckout,
+) -> None:
+    coupon = fake.coupons.create(percent_off=10, duration="once")
+    snap = fake.snapshot()
+    other = FakeCheckout(seed=2)
+    other.restore(snap)
+    assert other.coupons.retrieve(coupon["id"]) == coupon
+
+
 def test_a_connected_account_first_used_after_the_snapshot_is_empty_after_restore(
     fake: FakeCheckout,
 ) -> None:
