@@ -126,22 +126,23 @@ class Account:
         return self._expander
 
 
-_registries: dict[tuple[int, ...], tuple[Any, Mapping[str, Resource], tuple[str, ...]]] = {}
+_registries: dict[int, tuple[tuple[Resource, ...], Mapping[str, Resource], tuple[str, ...]]] = {}
 
 
 def _registry(resources: tuple[Resource, ...]) -> tuple[Mapping[str, Resource], tuple[str, ...]]:
     """``resources`` by name, and the names of those holding webhook endpoints; worked out
-    once per set of resources (every fake of a process has the same)."""
-    key = tuple(map(id, resources))
-    found = _registries.get(key)
-    if found is None:
+    once per tuple of resources (every fake of a process has the registry's own)."""
+    found = _registries.get(id(resources))
+    if found is None or found[0] is not resources:
         by_name = MappingProxyType({r.name: r for r in resources})
         destinations = tuple(
             r.name
             for r in resources
             if r.api.webhook_destinations is not ResourceAPI.webhook_destinations
         )
-        found = _registries[key] = (resources, by_name, destinations)  # keeps the ids valid
+        if len(_registries) > 32:  # worlds made with many one-off resource tuples (tests)
+            _registries.clear()
+        found = _registries[id(resources)] = (resources, by_name, destinations)
     return found[1], found[2]
 
 
