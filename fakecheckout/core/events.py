@@ -20,7 +20,7 @@ from .versioned import downgrade
 API_VERSION = versions.LATEST
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class EventRecord:
     """One stored event."""
 
@@ -75,8 +75,9 @@ class EventStore:
 
     def add(self, event: EventRecord) -> None:
         self.by_id[event.id] = event
-        self.everything.add(event.key, event.id)
-        self.by_type.setdefault(event.type, SortedIndex()).add(event.key, event.id)
+        key = event.key  # one tuple for both indexes
+        self.everything.add(key, event.id)
+        self.by_type.setdefault(event.type, SortedIndex()).add(key, event.id)
 
 
 def types_matching(pattern: str | None, names: list[str] | None, known: Iterable[str]) -> list[str]:

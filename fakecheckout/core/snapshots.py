@@ -504,7 +504,8 @@ class _Decoder:
             made.__setstate__(state)
         elif isinstance(state, tuple):
             own, slots = state
-            vars(made).update(own or {})
+            if own:
+                vars(made).update(own)
             for slot, value in (slots or {}).items():
                 object.__setattr__(made, slot, value)
         elif isinstance(state, dict):
