@@ -34,6 +34,21 @@ MAX_LOGGED = 10_000
 LOGGED_HEADERS = ("Idempotency-Key", "Stripe-Account", "Stripe-Version")
 """The request headers an entry keeps, by the names Stripe documents."""
 
+_SHARED_LIMIT = 512
+_shared_texts: dict[str, str] = {}
+"""One copy of each path and ``Stripe-Version`` value the log keeps (they repeat request after
+request): emptied when it reaches ``_SHARED_LIMIT``, so paths with ids cannot grow it."""
+
+
+def _shared(text: str) -> str:
+    found = _shared_texts.get(text)
+    if found is None:
+        if len(_shared_texts) >= _SHARED_LIMIT:
+            _shared_texts.clear()
+        found = _shared_texts[text] = text
+    return found
+
+
 _LISTED = 10
 """How many logged requests a failed ``assert_sent`` lists when none went to the path."""
 
@@ -72,12 +87,17 @@ class RecordedRequest:
         self.number = number
         self.method = method
         """Upper-cased, as sent (``POST``)."""
-        self.path = path
+        self.path = _shared(path) if len(path) <= 64 else path
         """The URL's path, without the query string (``/v1/checkout/sessions``)."""
         self.status = status
         """The HTTP status answered; ``None`` for an injected connection failure."""
         self._form = form
-        self._raw_headers = headers
+        version = headers.get("stripe-version")
+        self._raw_headers = (  # LOGGED_HEADERS' values, None for one not sent: a small tuple
+            headers.get("idempotency-key"),
+            headers.get("stripe-account"),
+            None if version is None else _shared(version),
+        )
         self._body = body
         self._path_ids = path_ids
         self._params: dict[str, Any] | None = None
@@ -97,8 +117,11 @@ class RecordedRequest:
     @property
     def headers(self) -> dict[str, str]:
         """``Idempotency-Key``, ``Stripe-Account`` and ``Stripe-Version``, those that were sent."""
-        raw = self._raw_headers
-        return {name: raw[name.lower()] for name in LOGGED_HEADERS if name.lower() in raw}
+        return {
+            name: value
+            for name, value in zip(LOGGED_HEADERS, self._raw_headers, strict=True)
+            if value is not None
+        }
 
     @property
     def response(self) -> Any:
