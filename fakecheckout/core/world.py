@@ -73,6 +73,9 @@ class Account:
             raise AttributeError(name)
         return self._open(name)
 
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *self.world.apis_by_name})
+
     def webhook_destinations(
         self, event_type: str, *, connected: bool
     ) -> list[tuple[ResourceAPI, str]]:
@@ -204,6 +207,9 @@ class World:
         api = platform.api(name)
         setattr(self, name, api)
         return api
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *self.apis_by_name})
 
     @property
     def platform(self) -> Account:

@@ -27,6 +27,12 @@ def test_every_registered_resource_is_a_direct_api_of_the_world_and_each_account
         assert getattr(connected, resource.name) is not getattr(world, resource.name)
 
 
+def test_every_registered_resource_is_listed_by_dir_before_first_use(world: World) -> None:
+    names = {resource.name for resource in RESOURCES}
+    assert names <= set(dir(world))
+    assert names <= set(dir(world.account("acct_1Connected")))
+
+
 def test_the_account_is_created_when_the_fake_is_even_if_first_used_later(
     world: World, clock: ManualClock
 ) -> None:
