@@ -340,7 +340,11 @@ class _Encoder:
         if isinstance(obj, tuple):
             return {"$tuple": [self.value(item, f"{where}[{i}]") for i, item in enumerate(obj)]}
         if isinstance(obj, bytes):
-            return {"$bytes": base64.b64encode(obj).decode("ascii")}
+            written = {"$bytes": base64.b64encode(obj).decode("ascii")}
+            if len(obj) <= _SHARED_BYTES:
+                return written
+            done, node = self._identity(obj)  # an events' dictionary: written once
+            return node if done else {**written, **node}
         if obj is self._world:
             return {"$world": True}
         key = self._keys.get(id(obj))
@@ -397,6 +401,10 @@ class _Encoder:
         }
 
 
+_SHARED_BYTES = 256
+"""Longer ``bytes`` met more than once in a state are written once and referenced after."""
+
+
 def _trusted(module: str) -> bool:
     return module == "random" or module.startswith(_TRUSTED_MODULES[0])
 
@@ -435,7 +443,7 @@ class _Decoder:
         if tag == "$tuple":
             return tuple(self.value(body, where))
         if tag == "$bytes":
-            return base64.b64decode(body.encode("ascii"), validate=True)
+            return self._remember(node, base64.b64decode(body.encode("ascii"), validate=True))
         if tag == "$world":
             return self._target.world
         if tag == "$key":
@@ -508,8 +516,11 @@ class _Decoder:
                 vars(made).update(own)
             for slot, value in (slots or {}).items():
                 object.__setattr__(made, slot, value)
-        elif isinstance(state, dict):
+        elif isinstance(state, dict) and hasattr(made, "__dict__"):
             vars(made).update(state)
+        elif isinstance(state, dict):  # a dump made before the class used slots
+            for slot, value in state.items():
+                object.__setattr__(made, slot, value)
         elif state is not None:
             raise errors.dump_malformed(where, f"the state of {name!r} is {type(state).__name__}")
         return made

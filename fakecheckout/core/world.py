@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import errors, snapshots, versions
 from .clock import Clock, SystemClock
-from .events import EventRecord, EventStore, pack
+from .events import EventRecord, EventStore, pack, pack_object
 from .expansion import Expander
 from .ids import IdFactory
 from .resource import ResourceAPI
@@ -350,18 +350,20 @@ class World:
         owed = account.webhook_destinations(event_type, connected=False)
         if account is not self._platform:
             owed += self._platform.webhook_destinations(event_type, connected=True)
+        data, zdict = pack_object(obj)
         recorded = EventRecord(
             id=self.ids.new("evt_", 24),
             seq=self.next_seq(),
             type=event_type,
             created=at,
             account=account.account_id,
-            data=pack(obj),
+            data=data,
             previous=None if previous_attributes is None else pack(previous_attributes),
             request_id=request_id,
             idempotency_key=idempotency_key,
             pending_webhooks=subscribers + len(owed),
             api_version=self.api_version,
+            zdict=zdict,
         )
         account.event_store.add(recorded)
         if subscribers:

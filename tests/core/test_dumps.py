@@ -183,3 +183,14 @@ def test_load_refuses_a_class_reached_through_a_fakecheckout_module(fake: FakeCh
     data["state"]["world"]["ids"] = {"$obj": name, "$state": {}}
     with pytest.raises(InvalidDumpError, match="is not one of fakecheckout's classes"):
         FakeCheckout.load(data)
+
+
+def test_a_dump_writes_the_events_shared_compression_dictionary_once(clock: ManualClock) -> None:
+    fake = FakeCheckout(clock=clock, seed=1)
+    ids = [fake.sessions.create(**payment_params())["id"] for _ in range(5)]
+    for session_id in ids:
+        fake.sessions.expire(session_id)
+    text = json.dumps(fake.dump())
+    loaded = FakeCheckout.load(json.loads(text))
+    assert text.count('"$ref"') >= 4
+    assert [e["data"]["object"]["id"] for e in loaded.events.list()["data"]] == ids[::-1]
