@@ -439,8 +439,9 @@ def _not_text(value: object) -> bool:
     raise _NotText
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"))
-"""Compact and ASCII-escaped; one instance (``json.dumps`` with options builds one per call)."""
+_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+"""Compact and ASCII-escaped; one instance (``json.dumps`` with options builds one per call).
+Results are trees of plain data (no cycles), so the encoder keeps no record of what it has seen."""
 
 
 def _json(data: Any) -> bytes:
