@@ -78,7 +78,7 @@ def validate(
 
         names = ", ".join(endpoint_names())
         raise ValueError(f"unknown endpoint {endpoint!r}; one of {names}") from None
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, (dict, Mapping)):
         raise TypeError(f"parameters must be a mapping, not {type(raw).__name__}")
     cyclic = _cycle_in(raw)
     if cyclic is not None:
@@ -115,11 +115,11 @@ def _cycle_recursive(
     if depth > _RECURSION_LIMIT:
         raise _TooDeep
     leaves = _LEAF_TYPES
-    elements = value.items() if isinstance(value, Mapping) else enumerate(value)
+    elements = value.items() if isinstance(value, (dict, Mapping)) else enumerate(value)
     children = [
         (key, element)
         for key, element in elements
-        if type(element) not in leaves and isinstance(element, (Mapping, list, tuple))
+        if type(element) not in leaves and isinstance(element, (dict, list, tuple, Mapping))
     ]
     if not children:
         done.add(id(value))
@@ -156,9 +156,9 @@ def _cycle_iterative(raw: Mapping[str, Any]) -> str | None:
         on_path.add(id(value))
         pending.append((value, name, True))
         container: Any = value
-        elements = container.items() if isinstance(container, Mapping) else enumerate(container)
+        elements = container.items() if isinstance(container, (dict, Mapping)) else enumerate(container)
         for key, element in elements:
-            if isinstance(element, (Mapping, list, tuple)):
+            if isinstance(element, (dict, list, tuple, Mapping)):
                 pending.append((element, _join(name, _key(key)), False))
     return None
 
@@ -250,7 +250,7 @@ def _is_sent(value: object) -> bool:
 def _is_sent_item(value: object) -> bool:
     """Whether the SDK sends an array item: ``None`` is sent (and then refused), an empty
     container is not."""
-    return not (isinstance(value, (Mapping, list, tuple)) and _sends_nothing(value))
+    return not (isinstance(value, (dict, list, tuple, Mapping)) and _sends_nothing(value))
 
 
 # --- scalars ----------------------------------------------------------------------------------
@@ -405,7 +405,7 @@ def _array_checker(item: _Checker) -> _Checker:
             sent = [index for index, element in enumerate(value) if _is_sent_item(element)]
             if len(sent) < len(value):
                 items = _positional(value, sent, name)
-        elif isinstance(value, Mapping):
+        elif isinstance(value, (dict, Mapping)):
             items = _indexed(value, name)
         else:
             raise errors.invalid_array(name)
@@ -442,7 +442,7 @@ def _map_checker(node: Map, values: _Checker) -> _Checker:
     kind = node.kind
 
     def check(value: Any, name: str) -> dict[str, Any]:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, (dict, Mapping)):
             raise errors.invalid_hash(name)
         result: dict[str, Any] = {}
         for raw_key, element in value.items():
@@ -483,7 +483,7 @@ def _object_checker(node: Object, memo: dict[int, _Checker]) -> _Checker:
     required = node.required
 
     def check(value: Any, name: str) -> dict[str, Any]:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, (dict, Mapping)):
             raise errors.invalid_hash(name)
         result: dict[str, Any] = {}
         for raw_key, element in value.items():
@@ -521,7 +521,7 @@ def _one_of_checker(node: OneOf, memo: dict[int, _Checker]) -> _Checker:
     for_others = [_compile(option, memo) for option in others]
 
     def check(value: Any, name: str) -> Any:
-        if for_hash is not None and (isinstance(value, Mapping) or not for_others):
+        if for_hash is not None and (isinstance(value, (dict, Mapping)) or not for_others):
             return for_hash(value, name)
         for option in for_others[:-1]:
             try:
