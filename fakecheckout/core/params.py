@@ -156,7 +156,9 @@ def _cycle_iterative(raw: Mapping[str, Any]) -> str | None:
         on_path.add(id(value))
         pending.append((value, name, True))
         container: Any = value
-        elements = container.items() if isinstance(container, (dict, Mapping)) else enumerate(container)
+        elements = (
+            container.items() if isinstance(container, (dict, Mapping)) else enumerate(container)
+        )
         for key, element in elements:
             if isinstance(element, (dict, list, tuple, Mapping)):
                 pending.append((element, _join(name, _key(key)), False))
