@@ -194,3 +194,19 @@ def test_a_dump_writes_the_events_shared_compression_dictionary_once(clock: Manu
     loaded = FakeCheckout.load(json.loads(text))
     assert text.count('"$ref"') >= 4
     assert [e["data"]["object"]["id"] for e in loaded.events.list()["data"]] == ids[::-1]
+
+
+def test_a_dump_made_before_records_used_slots_still_loads(fake: FakeCheckout) -> None:
+    def as_plain_state(node: Any) -> Any:  # how a record without slots was written
+        if isinstance(node, dict):
+            if str(node.get("$obj", "")).endswith(("EventRecord", ":Record")):
+                return {**node, "$state": as_plain_state(node["$state"]["$tuple"][1])}
+            return {k: as_plain_state(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [as_plain_state(v) for v in node]
+        return node
+
+    data = through_json(fake.dump())
+    older = as_plain_state(data)
+    assert older != data
+    assert through_json(FakeCheckout.load(older).dump()) == data
