@@ -190,8 +190,10 @@ class World:
         self._delivery_lock = threading.Lock()
         self._delivering: int | None = None
         self._request = threading.local()
-        self.webhooks = Webhooks(secret="whsec_" + self.ids.new("", 32), redeliver=self._redeliver)
-        self.account_id: str = self.ids.new("acct_", 16)
+        self.webhooks = Webhooks(
+            secret="whsec_" + self.ids.first("", 32), redeliver=self._redeliver
+        )
+        self.account_id: str = self.ids.first("acct_", 16)
         """The platform's own account id: ``Stripe-Account: <account_id>`` addresses it."""
         self.checkout_page_base_url: str | None = None
         """Where sessions' hosted ``url`` points: ``None`` is Stripe's ``https://checkout.stripe.com``;

@@ -52,6 +52,18 @@ def test_the_ids_after_restore_are_the_ids_that_followed_the_snapshot(fake: Fake
     assert fake.sessions.create(**payment_params()) == first
 
 
+def test_an_unseeded_fakes_ids_after_restore_are_the_ids_that_followed_the_snapshot() -> None:
+    fake = FakeCheckout()
+    snap = fake.snapshot()  # taken before the fake made any object id
+    first = fake.customers.create()["id"]
+    fake.restore(snap)
+    assert fake.customers.create()["id"] == first
+
+
+def test_a_seeded_fakes_account_id_is_reproducible() -> None:
+    assert FakeCheckout(seed=7).account_id == FakeCheckout(seed=7).account_id
+
+
 def test_events_recorded_after_the_snapshot_are_gone(fake: FakeCheckout) -> None:
     fake.customers.create()
     before = fake.events.list()
