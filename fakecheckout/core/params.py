@@ -23,7 +23,9 @@ import functools
 import math
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -80,11 +82,28 @@ def validate(
         raise ValueError(f"unknown endpoint {endpoint!r}; one of {names}") from None
     if not isinstance(raw, (dict, Mapping)):
         raise TypeError(f"parameters must be a mapping, not {type(raw).__name__}")
-    cyclic = _cycle_in(raw)
-    if cyclic is not None:
-        raise errors.cyclic_value(cyclic)
+    if not _TREES_ONLY.get():
+        cyclic = _cycle_in(raw)
+        if cyclic is not None:
+            raise errors.cyclic_value(cyclic)
     result: dict[str, Any] = check(raw, "")
     return to_stored(endpoint, result, version)
+
+
+_TREES_ONLY: ContextVar[bool] = ContextVar("fakecheckout_trees_only", default=False)
+
+
+@contextmanager
+def trees_only(on: bool = True) -> Iterator[None]:
+    """Within ``trees_only()`` every input ``validate`` sees is a tree: an HTTP request's
+    decoded form, or what the fake builds while answering it. No container can hold itself, so
+    the cycle walk that direct-API input needs is skipped. ``trees_only(False)`` puts the walk
+    back, for user code run meanwhile (webhook callbacks)."""
+    token = _TREES_ONLY.set(on)
+    try:
+        yield
+    finally:
+        _TREES_ONLY.reset(token)
 
 
 def _cycle_in(raw: Mapping[str, Any]) -> str | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import errors, snapshots, versions
+from . import errors, params, snapshots, versions
 from .clock import Clock, SystemClock
 from .events import EventRecord, EventStore, pack, pack_object
 from .expansion import Expander
@@ -419,7 +419,8 @@ class World:
                             target = delivery.api.webhook_destination(delivery.endpoint_id)
                             if target is None:
                                 continue
-                    self._send(delivery, target)
+                    with params.trees_only(False):  # callbacks' own calls: direct-API input
+                        self._send(delivery, target)
             finally:
                 self._delivering = None
                 self._request.current = answering

@@ -56,6 +56,7 @@ from urllib.parse import unquote_plus
 
 from fakecheckout.core import errors, versions
 from fakecheckout.core.clock import Clock
+from fakecheckout.core.params import trees_only
 from fakecheckout.core.resource import Route
 from fakecheckout.http import forms
 from fakecheckout.http.faults import FailureRule, Faults, InjectedConnectionError
@@ -274,6 +275,7 @@ class _Request:
             with (
                 versions.using(self.version),
                 self.world.request_context(self.request_id, self.idempotency_key or None),
+                trees_only(),
             ):
                 result = route.endpoint(namespace, ids, params)
             return 200, _json(result), True
