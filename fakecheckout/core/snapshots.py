@@ -311,6 +311,7 @@ class _Encoder:
         self._shared: set[int] = set()
         self._written: dict[int, int] = {}
         self._counting = True
+        self._alive: list[Any] = []
 
     def encode(self, root: Any) -> Any:
         self.value(root, "$")
@@ -390,6 +391,9 @@ class _Encoder:
         if not _trusted(cls.__module__):
             raise errors.not_dumpable(where, obj)
         reduced = obj.__reduce_ex__(4)
+        # A slotted object's state is a new dict each time: kept alive until the dump is written,
+        # so no later container can take its id and pass for it (``$ref``).
+        self._alive.append(reduced)
         if reduced[0] is _NEWOBJ and tuple(reduced[1]) == (cls,):
             pass
         elif not (reduced[0] is cls and tuple(reduced[1]) == ()):

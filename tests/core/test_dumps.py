@@ -210,3 +210,17 @@ def test_a_dump_made_before_records_used_slots_still_loads(fake: FakeCheckout) -
     older = as_plain_state(data)
     assert older != data
     assert through_json(FakeCheckout.load(older).dump()) == data
+
+
+def test_a_world_of_many_stored_records_and_events_dumps_the_same_after_loading(
+    clock: ManualClock,
+) -> None:
+    fake = FakeCheckout(clock=clock, seed=3)
+    for number in range(40):
+        customer = fake.customers.create(email=f"c{number}@example.com")
+        fake.customers.update(customer["id"], metadata={"n": str(number)})
+    ids = [fake.sessions.create(**payment_params())["id"] for _ in range(5)]
+    for session_id in ids:
+        fake.sessions.expire(session_id)
+    data = through_json(fake.dump())
+    assert through_json(FakeCheckout.load(data).dump()) == data
