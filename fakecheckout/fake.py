@@ -72,7 +72,7 @@ class _Layer:
     and how many active fakes use it."""
 
     def __init__(self) -> None:
-        self.adapter = RequestsAdapter(_dispatch)
+        self.adapter = _spare_adapters.pop() if _spare_adapters else RequestsAdapter(_dispatch)
         self.adapter.start()
         self.installed: object = requests.adapters.HTTPAdapter.send
         self.users = 0
@@ -80,6 +80,9 @@ class _Layer:
 
 _layers: list[_Layer] = []
 """The installed interceptors, bottom first (normally at most one)."""
+
+_spare_adapters: list[RequestsAdapter] = []
+"""The last removed interceptor's adapter, stopped: the next one reuses it (and its mock)."""
 
 
 def _acquire_layer() -> _Layer:
@@ -105,6 +108,7 @@ def _prune_layers() -> None:
             return
         unused.adapter.stop()  # restores the send that was in place below it
         _layers.remove(unused)
+        _spare_adapters[:] = [unused.adapter]
 
 
 def _resolve() -> FakeCheckout | None:

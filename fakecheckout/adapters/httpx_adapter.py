@@ -39,7 +39,7 @@ class HttpxAdapter(PatchingDoor):
 
         try:
             status, headers, content = self._handle(
-                request.method, str(request.url), dict(request.headers), body
+                request.method, str(request.url), _headers(request.headers), body
             )
         except InjectedConnectionError as error:
             raise httpx.ConnectError(str(error), request=request) from error
@@ -60,3 +60,18 @@ class HttpxAdapter(PatchingDoor):
             return self._answer(request, await request.aread())
 
         return handle_async_request
+
+
+def _headers(headers: Any) -> dict[str, str]:
+    """``dict(headers)`` of ``httpx.Headers``, from its raw pairs: the mapping view decodes every
+    header again for each one it looks up (most of the door's own cost). Repeated names are
+    joined with ``", "``, as ``httpx`` joins them; a value that is not ASCII takes ``httpx``'s
+    own path (it picks the encoding)."""
+    out: dict[str, str] = {}
+    try:
+        for name, value in headers.raw:
+            key, text = name.lower().decode("ascii"), value.decode("ascii")
+            out[key] = f"{out[key]}, {text}" if key in out else text
+    except UnicodeDecodeError:
+        return dict(headers)
+    return out

@@ -31,16 +31,24 @@ class MethodPatch:
         self._make_wrapper = make_wrapper
         self._own: object = _MISSING
         self._wrapper: object = None
+        self._original: object = _MISSING
         self._flag: list[bool] = [False]
-        """The running wrapper's on/off switch; each start makes a new one."""
+        """The running wrapper's on/off switch."""
+        self._removed = False
+        """Whether the last stop took the wrapper out (nothing had patched over it)."""
 
     def start(self) -> None:
         if self._flag[0]:
             raise RuntimeError(f"{self.owner.__name__}.{self.name} is already patched")
         self._own = self.owner.__dict__.get(self.name, _MISSING)
         original = getattr(self.owner, self.name)
-        flag = self._flag = [True]
-        self._wrapper = self._make_wrapper(original, lambda: flag[0])
+        if self._removed and original is self._original:
+            self._flag[0] = True  # the last wrapper, over the same original, is free: reuse it
+        else:  # a new wrapper and switch: the old one may still sit, inert, under another patch
+            flag = self._flag = [True]
+            self._wrapper = self._make_wrapper(original, lambda: flag[0])
+            self._original = original
+        self._removed = False
         setattr(self.owner, self.name, self._wrapper)
 
     def stop(self) -> None:
@@ -53,6 +61,7 @@ class MethodPatch:
                 delattr(self.owner, self.name)
             else:
                 setattr(self.owner, self.name, self._own)
+            self._removed = True
 
 
 class PatchingDoor:
@@ -61,17 +70,18 @@ class PatchingDoor:
 
     def __init__(self, handle: Handle) -> None:
         self._handle = handle
-        self._patches: list[MethodPatch] = []
+        self._patches: list[MethodPatch] | None = None
+        """``patches()``, made by the first start and reused (a stopped patch restarts cheaply)."""
 
     def patches(self) -> list[MethodPatch]:
         raise NotImplementedError
 
     def start(self) -> None:
-        self._patches = self.patches()
+        if self._patches is None:
+            self._patches = self.patches()
         for patch in self._patches:
             patch.start()
 
     def stop(self) -> None:
-        for patch in reversed(self._patches):
+        for patch in reversed(self._patches or ()):
             patch.stop()
-        self._patches = []

@@ -96,6 +96,10 @@ class RequestsAdapter:
         self._handle = handle
         self._mock: responses.RequestsMock | None = None
         self._patch: MethodPatch | None = None
+        self._below: object = None
+        self._spare: tuple[object, responses.RequestsMock] | None = None
+        """The last mock and the ``send`` it passes other hosts to: the next start reuses it
+        when that ``send`` is still the one in place (building a mock is most of a start)."""
 
     @property
     def mock(self) -> responses.RequestsMock | None:
@@ -106,15 +110,19 @@ class RequestsAdapter:
         """Patch ``requests``; other hosts go on to the ``HTTPAdapter.send`` in place now."""
         if self._mock is not None:
             raise RuntimeError("this adapter is already started")
-        mock = responses.RequestsMock(
-            assert_all_requests_are_fired=False,
-            real_adapter_send=requests.adapters.HTTPAdapter.send,
-        )
-        mock.add(StripeRoute(self._answer))
-        mock.add_passthru(_NOT_STRIPE)
+        below = requests.adapters.HTTPAdapter.send
+        spare, self._spare = self._spare, None
+        if spare is not None and spare[0] is below:
+            mock = spare[1]
+        else:
+            mock = responses.RequestsMock(
+                assert_all_requests_are_fired=False, real_adapter_send=below
+            )
+            mock.add(StripeRoute(self._answer))
+            mock.add_passthru(_NOT_STRIPE)
         patch = MethodPatch(requests.adapters.HTTPAdapter, "send", _sender(mock))
         patch.start()
-        self._mock, self._patch = mock, patch
+        self._mock, self._patch, self._below = mock, patch, below
 
     def stop(self) -> None:
         """Undo the patch (a no-op when not started)."""
@@ -123,7 +131,8 @@ class RequestsAdapter:
         if patch is not None:
             patch.stop()
         if mock is not None:
-            mock.reset()
+            mock.calls.reset()
+            self._spare = (self._below, mock)
 
     def _answer(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes

@@ -23,7 +23,9 @@ import functools
 import math
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -78,13 +80,30 @@ def validate(
 
         names = ", ".join(endpoint_names())
         raise ValueError(f"unknown endpoint {endpoint!r}; one of {names}") from None
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, (dict, Mapping)):
         raise TypeError(f"parameters must be a mapping, not {type(raw).__name__}")
-    cyclic = _cycle_in(raw)
-    if cyclic is not None:
-        raise errors.cyclic_value(cyclic)
+    if not _TREES_ONLY.get():
+        cyclic = _cycle_in(raw)
+        if cyclic is not None:
+            raise errors.cyclic_value(cyclic)
     result: dict[str, Any] = check(raw, "")
     return to_stored(endpoint, result, version)
+
+
+_TREES_ONLY: ContextVar[bool] = ContextVar("fakecheckout_trees_only", default=False)
+
+
+@contextmanager
+def trees_only(on: bool = True) -> Iterator[None]:
+    """Within ``trees_only()`` every input ``validate`` sees is a tree: an HTTP request's
+    decoded form, or what the fake builds while answering it. No container can hold itself, so
+    the cycle walk that direct-API input needs is skipped. ``trees_only(False)`` puts the walk
+    back, for user code run meanwhile (webhook callbacks)."""
+    token = _TREES_ONLY.set(on)
+    try:
+        yield
+    finally:
+        _TREES_ONLY.reset(token)
 
 
 def _cycle_in(raw: Mapping[str, Any]) -> str | None:
@@ -115,11 +134,11 @@ def _cycle_recursive(
     if depth > _RECURSION_LIMIT:
         raise _TooDeep
     leaves = _LEAF_TYPES
-    elements = value.items() if isinstance(value, Mapping) else enumerate(value)
+    elements = value.items() if isinstance(value, (dict, Mapping)) else enumerate(value)
     children = [
         (key, element)
         for key, element in elements
-        if type(element) not in leaves and isinstance(element, (Mapping, list, tuple))
+        if type(element) not in leaves and isinstance(element, (dict, list, tuple, Mapping))
     ]
     if not children:
         done.add(id(value))
@@ -156,9 +175,11 @@ def _cycle_iterative(raw: Mapping[str, Any]) -> str | None:
         on_path.add(id(value))
         pending.append((value, name, True))
         container: Any = value
-        elements = container.items() if isinstance(container, Mapping) else enumerate(container)
+        elements = (
+            container.items() if isinstance(container, (dict, Mapping)) else enumerate(container)
+        )
         for key, element in elements:
-            if isinstance(element, (Mapping, list, tuple)):
+            if isinstance(element, (dict, list, tuple, Mapping)):
                 pending.append((element, _join(name, _key(key)), False))
     return None
 
@@ -250,7 +271,7 @@ def _is_sent(value: object) -> bool:
 def _is_sent_item(value: object) -> bool:
     """Whether the SDK sends an array item: ``None`` is sent (and then refused), an empty
     container is not."""
-    return not (isinstance(value, (Mapping, list, tuple)) and _sends_nothing(value))
+    return not (isinstance(value, (dict, list, tuple, Mapping)) and _sends_nothing(value))
 
 
 # --- scalars ----------------------------------------------------------------------------------
@@ -405,7 +426,7 @@ def _array_checker(item: _Checker) -> _Checker:
             sent = [index for index, element in enumerate(value) if _is_sent_item(element)]
             if len(sent) < len(value):
                 items = _positional(value, sent, name)
-        elif isinstance(value, Mapping):
+        elif isinstance(value, (dict, Mapping)):
             items = _indexed(value, name)
         else:
             raise errors.invalid_array(name)
@@ -442,7 +463,7 @@ def _map_checker(node: Map, values: _Checker) -> _Checker:
     kind = node.kind
 
     def check(value: Any, name: str) -> dict[str, Any]:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, (dict, Mapping)):
             raise errors.invalid_hash(name)
         result: dict[str, Any] = {}
         for raw_key, element in value.items():
@@ -483,7 +504,7 @@ def _object_checker(node: Object, memo: dict[int, _Checker]) -> _Checker:
     required = node.required
 
     def check(value: Any, name: str) -> dict[str, Any]:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, (dict, Mapping)):
             raise errors.invalid_hash(name)
         result: dict[str, Any] = {}
         for raw_key, element in value.items():
@@ -521,7 +542,7 @@ def _one_of_checker(node: OneOf, memo: dict[int, _Checker]) -> _Checker:
     for_others = [_compile(option, memo) for option in others]
 
     def check(value: Any, name: str) -> Any:
-        if for_hash is not None and (isinstance(value, Mapping) or not for_others):
+        if for_hash is not None and (isinstance(value, (dict, Mapping)) or not for_others):
             return for_hash(value, name)
         for option in for_others[:-1]:
             try:

@@ -169,12 +169,17 @@ def _install(
 ) -> None:
     """Put loaded state into ``target.world`` (its lock is held): nothing can fail from here."""
     world = target.world
+    built: list[tuple[Account, dict[str, Any]]] = []
     for key, state in objects:
         obj = target.resolve(*key)
+        if key[0] == "account":
+            built.append((obj, dict(vars(obj).get("_apis", {}))))
         kept = {name: value for name, value in vars(obj).items() if name in ACCOUNT_STRUCTURE}
         vars(obj).clear()
         vars(obj).update(state)
         vars(obj).update(kept)
+    for account, apis in built:
+        account.reopen(apis)  # the APIs first used after the snapshot: fresh again
     for name, value in own.items():
         setattr(world, name, value)
 
@@ -306,6 +311,7 @@ class _Encoder:
         self._shared: set[int] = set()
         self._written: dict[int, int] = {}
         self._counting = True
+        self._alive: list[Any] = []
 
     def encode(self, root: Any) -> Any:
         self.value(root, "$")
@@ -335,7 +341,11 @@ class _Encoder:
         if isinstance(obj, tuple):
             return {"$tuple": [self.value(item, f"{where}[{i}]") for i, item in enumerate(obj)]}
         if isinstance(obj, bytes):
-            return {"$bytes": base64.b64encode(obj).decode("ascii")}
+            written = {"$bytes": base64.b64encode(obj).decode("ascii")}
+            if len(obj) <= _SHARED_BYTES:
+                return written
+            done, node = self._identity(obj)  # an events' dictionary: written once
+            return node if done else {**written, **node}
         if obj is self._world:
             return {"$world": True}
         key = self._keys.get(id(obj))
@@ -381,6 +391,9 @@ class _Encoder:
         if not _trusted(cls.__module__):
             raise errors.not_dumpable(where, obj)
         reduced = obj.__reduce_ex__(4)
+        # A slotted object's state is a new dict each time: kept alive until the dump is written,
+        # so no later container can take its id and pass for it (``$ref``).
+        self._alive.append(reduced)
         if reduced[0] is _NEWOBJ and tuple(reduced[1]) == (cls,):
             pass
         elif not (reduced[0] is cls and tuple(reduced[1]) == ()):
@@ -390,6 +403,10 @@ class _Encoder:
             "$obj": f"{cls.__module__}:{cls.__qualname__}",
             "$state": self.value(state, f"{where}.{cls.__qualname__}"),
         }
+
+
+_SHARED_BYTES = 256
+"""Longer ``bytes`` met more than once in a state are written once and referenced after."""
 
 
 def _trusted(module: str) -> bool:
@@ -430,7 +447,7 @@ class _Decoder:
         if tag == "$tuple":
             return tuple(self.value(body, where))
         if tag == "$bytes":
-            return base64.b64decode(body.encode("ascii"), validate=True)
+            return self._remember(node, base64.b64decode(body.encode("ascii"), validate=True))
         if tag == "$world":
             return self._target.world
         if tag == "$key":
@@ -499,11 +516,15 @@ class _Decoder:
             made.__setstate__(state)
         elif isinstance(state, tuple):
             own, slots = state
-            vars(made).update(own or {})
+            if own:
+                vars(made).update(own)
             for slot, value in (slots or {}).items():
                 object.__setattr__(made, slot, value)
-        elif isinstance(state, dict):
+        elif isinstance(state, dict) and hasattr(made, "__dict__"):
             vars(made).update(state)
+        elif isinstance(state, dict):  # a dump made before the class used slots
+            for slot, value in state.items():
+                object.__setattr__(made, slot, value)
         elif state is not None:
             raise errors.dump_malformed(where, f"the state of {name!r} is {type(state).__name__}")
         return made

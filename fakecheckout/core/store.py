@@ -26,7 +26,7 @@ class Stored(Protocol):
 R = TypeVar("R", bound=Stored)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Record:
     """A stored object kept whole (``fields`` is the full JSON object, newest API version)."""
 
@@ -61,9 +61,10 @@ class Store(Generic[R]):
 
     def add(self, record: R) -> None:
         """Add a new ``record`` to the store and its list indexes."""
+        key = record.key
         self.by_id[record.id] = record
-        self.everything.add(record.key, record.id)
-        self.reindex(record, dict.fromkeys(self.filters))
+        self.everything.add(key, record.id)
+        self._reindex(record, dict.fromkeys(self.filters), key)
 
     def remove(self, record: R) -> None:
         """Take ``record`` out of every list (it stays in ``by_id``: a deleted object's stub)."""
@@ -78,14 +79,20 @@ class Store(Generic[R]):
 
     def reindex(self, record: R, before: Mapping[str, str | None]) -> None:
         """Move ``record`` between filter indexes after a change of the values in ``before``."""
+        self._reindex(record, before, None)
+
+    def _reindex(self, record: R, before: Mapping[str, str | None], key: Key | None) -> None:
+        """``reindex``; the indexes share one ``key`` tuple (``None``: the record's)."""
         for name, read in self.filters.items():
             old, new = before[name], read(record)
             if old == new:
                 continue
+            if key is None:
+                key = record.key
             if old is not None:
-                self.by_filter[(name, old)].remove(record.key)
+                self.by_filter[(name, old)].remove(key)
             if new is not None:
-                self.by_filter.setdefault((name, new), SortedIndex()).add(record.key, record.id)
+                self.by_filter.setdefault((name, new), SortedIndex()).add(key, record.id)
 
     def newest_first(self) -> Iterator[tuple[Key, str]]:
         """Every listed (not deleted) record's key and id, in list order."""

@@ -12,14 +12,15 @@ import heapq
 import itertools
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import errors, snapshots, versions
+from . import errors, params, snapshots, versions
 from .clock import Clock, SystemClock
-from .events import EventRecord, EventStore, pack
+from .events import EventRecord, EventStore, pack, pack_object
 from .expansion import Expander
 from .ids import IdFactory
 from .resource import ResourceAPI
@@ -47,22 +48,17 @@ class Account:
     """One account (the platform, or a connected account): its events and its resources' APIs.
 
     ``account.customers`` and the like are the resources' direct APIs, one attribute per
-    registered resource.
+    registered resource. Each is built the first time it is used (most tests touch a few of the
+    resources): an API never built holds nothing, so it is the same as a fresh one.
     """
 
     def __init__(self, world: World, account_id: str | None) -> None:
         self.world = world
         self.account_id = account_id
+        self.opened_at: int = world.clock.now()
+        """When this account came into the fake (the platform's: when the fake was made)."""
         self.event_store = EventStore()
         self._apis: dict[str, ResourceAPI] = {}
-        for resource in world.resources:
-            self._apis[resource.name] = api = resource.api(world, self)
-            setattr(self, resource.name, api)  # a plain attribute: the hot path skips __getattr__
-        self._destination_apis = [
-            api
-            for api in self._apis.values()
-            if type(api).webhook_destinations is not ResourceAPI.webhook_destinations
-        ]
         self._expander: Expander | None = None
 
     @property
@@ -70,25 +66,53 @@ class Account:
         return self.account_id
 
     def __getattr__(self, name: str) -> Any:
-        apis = self.__dict__.get("_apis", {})
-        if name in apis:
-            return apis[name]
-        raise AttributeError(name)
+        """A resource's direct API not built yet (once built it is a plain attribute, so the
+        hot path skips this)."""
+        world = self.__dict__.get("world")
+        if world is None or name not in world.apis_by_name:
+            raise AttributeError(name)
+        return self._open(name)
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *self.world.apis_by_name})
 
     def webhook_destinations(
         self, event_type: str, *, connected: bool
     ) -> list[tuple[ResourceAPI, str]]:
         """This account's webhook endpoints owed an event of ``event_type`` (with ``connected``:
         an event of a connected account), as ``(api, endpoint id)``; the lock is held."""
+        apis = self._apis
         return [
             (api, endpoint_id)
-            for api in self._destination_apis
+            for name in self.world.destination_apis
+            if (api := apis.get(name)) is not None  # an API never built has no endpoints
             for endpoint_id in api.webhook_destinations(event_type, connected=connected)
         ]
 
     def api(self, name: str) -> ResourceAPI:
         """The direct API of the resource registered as ``name``."""
-        return self._apis[name]
+        found = self._apis.get(name)
+        return found if found is not None else self._open(name)
+
+    def _open(self, name: str) -> ResourceAPI:
+        """Build the direct API of the resource ``name`` (``KeyError``: none registered)."""
+        resource = self.world.apis_by_name[name]
+        with self.world.lock:
+            found = self._apis.get(name)
+            if found is None:
+                found = self._apis[name] = resource.api(self.world, self)
+                setattr(self, name, found)  # a plain attribute: the hot path skips __getattr__
+            return found
+
+    def reopen(self, apis: dict[str, ResourceAPI]) -> None:
+        """After a restore: the APIs in ``apis`` that the restored state does not hold (built
+        after the snapshot) start again from nothing, and stay the objects callers hold."""
+        for name, api in apis.items():
+            if name not in self._apis:
+                vars(api).clear()
+                type(api).__init__(api, self.world, self)
+                self._apis[name] = api
+                setattr(self, name, api)
 
     @property
     def expander(self) -> Expander:
@@ -99,10 +123,30 @@ class Account:
             for resource in self.world.resources:
                 for object_name, expandable in resource.expandable.items():
                     fields.setdefault(object_name, {}).update(expandable)
-                virtual.update(self._apis[resource.name].virtual_fields())
-            resolvers = {r.object: self._apis[r.name].lookup for r in self.world.resources}
+                virtual.update(self.api(resource.name).virtual_fields())
+            resolvers = {r.object: self.api(r.name).lookup for r in self.world.resources}
             self._expander = Expander(fields, resolvers, virtual)
         return self._expander
+
+
+_registries: dict[int, tuple[tuple[Resource, ...], Mapping[str, Resource], tuple[str, ...]]] = {}
+
+
+def _registry(resources: tuple[Resource, ...]) -> tuple[Mapping[str, Resource], tuple[str, ...]]:
+    """``resources`` by name, and the names of those holding webhook endpoints; worked out
+    once per tuple of resources (every fake of a process has the registry's own)."""
+    found = _registries.get(id(resources))
+    if found is None or found[0] is not resources:
+        by_name = MappingProxyType({r.name: r for r in resources})
+        destinations = tuple(
+            r.name
+            for r in resources
+            if r.api.webhook_destinations is not ResourceAPI.webhook_destinations
+        )
+        if len(_registries) > 32:  # worlds made with many one-off resource tuples (tests)
+            _registries.clear()
+        found = _registries[id(resources)] = (resources, by_name, destinations)
+    return found[1], found[2]
 
 
 class World:
@@ -130,6 +174,11 @@ class World:
 
             resources = RESOURCES
         self.resources: tuple[Resource, ...] = tuple(resources)
+        self.apis_by_name: Mapping[str, Resource]
+        """The registered resources by the name of their direct API (``sessions``, …)."""
+        self.destination_apis: tuple[str, ...]
+        """The resources whose APIs hold webhook endpoints."""
+        self.apis_by_name, self.destination_apis = _registry(self.resources)
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.lock = threading.RLock()
         self.ids = IdFactory(seed)
@@ -141,22 +190,28 @@ class World:
         self._delivery_lock = threading.Lock()
         self._delivering: int | None = None
         self._request = threading.local()
-        self.webhooks = Webhooks(secret="whsec_" + self.ids.new("", 32), redeliver=self._redeliver)
-        self.account_id: str = self.ids.new("acct_", 16)
+        self.webhooks = Webhooks(
+            secret="whsec_" + self.ids.first("", 32), redeliver=self._redeliver
+        )
+        self.account_id: str = self.ids.first("acct_", 16)
         """The platform's own account id: ``Stripe-Account: <account_id>`` addresses it."""
         self.checkout_page_base_url: str | None = None
         """Where sessions' hosted ``url`` points: ``None`` is Stripe's ``https://checkout.stripe.com``;
         ``fakecheckout serve`` sets its own address, so ``url`` opens its checkout page."""
         self._platform = self._account(None)
-        for resource in self.resources:
-            setattr(self, resource.name, self._platform.api(resource.name))
 
     def __getattr__(self, name: str) -> Any:
-        """The platform's direct APIs: ``world.sessions``, ``world.customers``, …"""
+        """The platform's direct APIs: ``world.sessions``, ``world.customers``, … (each kept as
+        a plain attribute once used; a restore keeps the API objects, so it stays valid)."""
         platform = self.__dict__.get("_platform")
-        if platform is None:
+        if platform is None or name not in self.__dict__["apis_by_name"]:
             raise AttributeError(name)
-        return getattr(platform, name)
+        api = platform.api(name)
+        setattr(self, name, api)
+        return api
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *self.apis_by_name})
 
     @property
     def platform(self) -> Account:
@@ -297,18 +352,20 @@ class World:
         owed = account.webhook_destinations(event_type, connected=False)
         if account is not self._platform:
             owed += self._platform.webhook_destinations(event_type, connected=True)
+        data, zdict = pack_object(obj)
         recorded = EventRecord(
             id=self.ids.new("evt_", 24),
             seq=self.next_seq(),
             type=event_type,
             created=at,
             account=account.account_id,
-            data=pack(obj),
+            data=data,
             previous=None if previous_attributes is None else pack(previous_attributes),
             request_id=request_id,
             idempotency_key=idempotency_key,
             pending_webhooks=subscribers + len(owed),
             api_version=self.api_version,
+            zdict=zdict,
         )
         account.event_store.add(recorded)
         if subscribers:
@@ -362,7 +419,8 @@ class World:
                             target = delivery.api.webhook_destination(delivery.endpoint_id)
                             if target is None:
                                 continue
-                    self._send(delivery, target)
+                    with params.trees_only(False):  # callbacks' own calls: direct-API input
+                        self._send(delivery, target)
             finally:
                 self._delivering = None
                 self._request.current = answering

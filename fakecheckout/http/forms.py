@@ -73,8 +73,19 @@ def decode(text: str | bytes) -> dict[str, Any]:
     for chunk in chunks:
         raw_name, _, raw_value = chunk.partition(b"=")
         base, segments = _name(raw_name)
-        _insert(root, base, segments, _unquote(raw_value))
+        value = _value(raw_value) if len(raw_value) <= _SHARED_VALUE_SIZE else _unquote(raw_value)
+        _insert(root, base, segments, value)
     return root
+
+
+_SHARED_VALUE_SIZE = 64
+
+
+@functools.lru_cache(maxsize=4096)
+def _value(raw_value: bytes) -> str:
+    """A short value, percent-decoded once: the same ``mode``, URL or metadata value sent again
+    and again is then one ``str`` that every stored object holding it shares."""
+    return _unquote(raw_value)
 
 
 @functools.lru_cache(maxsize=4096)

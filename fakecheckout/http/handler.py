@@ -56,11 +56,12 @@ from urllib.parse import unquote_plus
 
 from fakecheckout.core import errors, versions
 from fakecheckout.core.clock import Clock
+from fakecheckout.core.params import trees_only
 from fakecheckout.core.resource import Route
 from fakecheckout.http import forms
 from fakecheckout.http.faults import FailureRule, Faults, InjectedConnectionError
 from fakecheckout.http.idempotency import IdempotencyStore, Replay, fingerprint
-from fakecheckout.http.request_log import LOGGED_HEADERS, RequestLog
+from fakecheckout.http.request_log import RequestLog
 
 API_VERSION = versions.LATEST
 """The newest Stripe API version (the one stripe==16.1.0 pins); a fake's default."""
@@ -187,10 +188,8 @@ class _Request:
     def log(self, status: int | None, payload: bytes | None) -> None:
         """Record the answer in ``fake.requests`` (``None``: a connection failure): the raw form,
         the headers it shows, and the body (or the idempotency store's copy of it)."""
-        headers = self.headers
-        logged = {name: headers[name] for name in _LOGGED if name in headers}
         body = payload if self.logged_body is None or payload is None else self.logged_body
-        self.world.requests.record(self.method, self.path, self.form, logged, status, body)
+        self.world.requests.record(self.method, self.path, self.form, self.headers, status, body)
 
     def _answer(self) -> Response:
         if self.unsafe_header:
@@ -276,6 +275,7 @@ class _Request:
             with (
                 versions.using(self.version),
                 self.world.request_context(self.request_id, self.idempotency_key or None),
+                trees_only(),
             ):
                 result = route.endpoint(namespace, ids, params)
             return 200, _json(result), True
@@ -397,9 +397,6 @@ def _hint_json_body(error: errors.StripeError) -> errors.StripeError:
     return error
 
 
-_LOGGED = tuple(name.lower() for name in LOGGED_HEADERS)
-"""The request headers ``fake.requests`` shows (lower-cased, as ``headers`` holds them)."""
-
 _ECHOED = {"stripe-version": "Stripe-Version", "idempotency-key": "Idempotency-Key"}
 """Request headers whose values a response carries back."""
 
@@ -444,8 +441,9 @@ def _not_text(value: object) -> bool:
     raise _NotText
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"))
-"""Compact and ASCII-escaped; one instance (``json.dumps`` with options builds one per call)."""
+_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+"""Compact and ASCII-escaped; one instance (``json.dumps`` with options builds one per call).
+Results are trees of plain data (no cycles), so the encoder keeps no record of what it has seen."""
 
 
 def _json(data: Any) -> bytes:

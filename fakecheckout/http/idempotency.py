@@ -97,7 +97,7 @@ class StoredBody:
         self._zdict = zdict
 
     def __call__(self) -> bytes:
-        return _inflate(self._entry[_DIGEST_SIZE + _STATUS_SIZE :], self._zdict)
+        return inflate(self._entry[_DIGEST_SIZE + _STATUS_SIZE :], self._zdict)
 
 
 class IdempotencyStore:
@@ -174,12 +174,11 @@ class IdempotencyStore:
     def _compress(self, body: bytes) -> bytes:
         if self._zdict is None:
             self._zdict = body[-_ZDICT_SIZE:]
-        compressor = _compressor(self._zdict).copy()
-        return compressor.compress(body) + compressor.flush()
+        return pack_against(body, self._zdict)
 
     def _decompress(self, data: bytes) -> bytes:
         assert self._zdict is not None  # set by the first _compress
-        return _inflate(data, self._zdict)
+        return inflate(data, self._zdict)
 
 
 @functools.lru_cache(maxsize=8)
@@ -190,6 +189,18 @@ def _compressor(zdict: bytes) -> zlib._Compress:
     return zlib.compressobj(
         1, zlib.DEFLATED, -_WINDOW_BITS, 4, zlib.Z_DEFAULT_STRATEGY, zdict=zdict
     )
+
+
+def pack_against(body: bytes, zdict: bytes) -> bytes:
+    """``body`` deflated (raw, level 1) against the preset dictionary ``zdict`` (its last 4 KB:
+    the window), for ``inflate``."""
+    compressor = _compressor(zdict[-_ZDICT_SIZE:]).copy()
+    return compressor.compress(body) + compressor.flush()
+
+
+def inflate(data: bytes, zdict: bytes) -> bytes:
+    """What ``pack_against(body, zdict)`` packed: ``body``."""
+    return _inflate(data, zdict[-_ZDICT_SIZE:])
 
 
 def _inflate(data: bytes, zdict: bytes) -> bytes:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from fakecheckout.core.errors import StripeError
 from fakecheckout.http import forms
+from fakecheckout.http.idempotency import inflate, pack_against
 
 if TYPE_CHECKING:
     from fakecheckout.http import sent_params
@@ -33,6 +34,24 @@ MAX_LOGGED = 10_000
 
 LOGGED_HEADERS = ("Idempotency-Key", "Stripe-Account", "Stripe-Version")
 """The request headers an entry keeps, by the names Stripe documents."""
+
+_SHARED_LIMIT = 512
+_shared_texts: dict[str, str] = {}
+"""One copy of each path and ``Stripe-Version`` value the log keeps (they repeat request after
+request): emptied when it reaches ``_SHARED_LIMIT``, so paths with ids cannot grow it."""
+
+
+def _shared(text: str) -> str:
+    found = _shared_texts.get(text)
+    if found is None:
+        if len(_shared_texts) >= _SHARED_LIMIT:
+            _shared_texts.clear()
+        found = _shared_texts[text] = text
+    return found
+
+
+_PACKED_FORM_SIZE = 128
+"""Forms this long or longer are kept compressed (a shorter one would barely shrink)."""
 
 _LISTED = 10
 """How many logged requests a failed ``assert_sent`` lists when none went to the path."""
@@ -51,6 +70,7 @@ class RecordedRequest:
         "path",
         "status",
         "_form",
+        "_zdict",
         "_raw_headers",
         "_body",
         "_path_ids",
@@ -68,16 +88,24 @@ class RecordedRequest:
         status: int | None,
         body: bytes | Callable[[], bytes] | None,
         path_ids: PathIds,
+        zdict: bytes | None = None,
     ) -> None:
         self.number = number
         self.method = method
         """Upper-cased, as sent (``POST``)."""
-        self.path = path
+        self.path = _shared(path) if len(path) <= 64 else path
         """The URL's path, without the query string (``/v1/checkout/sessions``)."""
         self.status = status
         """The HTTP status answered; ``None`` for an injected connection failure."""
         self._form = form
-        self._raw_headers = headers
+        self._zdict = zdict
+        """When set, ``_form`` is packed against it (``idempotency.pack_against``)."""
+        version = headers.get("stripe-version")
+        self._raw_headers = (  # LOGGED_HEADERS' values, None for one not sent: a small tuple
+            headers.get("idempotency-key"),
+            headers.get("stripe-account"),
+            None if version is None else _shared(version),
+        )
         self._body = body
         self._path_ids = path_ids
         self._params: dict[str, Any] | None = None
@@ -89,7 +117,8 @@ class RecordedRequest:
         form that does not decode (the request was answered with Stripe's 400)."""
         if self._params is None:
             try:
-                self._params = forms.decode(self._form)
+                form = self._form if self._zdict is None else inflate(self._form, self._zdict)
+                self._params = forms.decode(form)
             except StripeError:
                 self._params = {}
         return self._params
@@ -97,8 +126,11 @@ class RecordedRequest:
     @property
     def headers(self) -> dict[str, str]:
         """``Idempotency-Key``, ``Stripe-Account`` and ``Stripe-Version``, those that were sent."""
-        raw = self._raw_headers
-        return {name: raw[name.lower()] for name in LOGGED_HEADERS if name.lower() in raw}
+        return {
+            name: value
+            for name, value in zip(LOGGED_HEADERS, self._raw_headers, strict=True)
+            if value is not None
+        }
 
     @property
     def response(self) -> Any:
@@ -155,6 +187,7 @@ class RequestLog:
         self._entries: deque[RecordedRequest] = deque(maxlen=max_logged)
         self._numbers = itertools.count(1)
         self._path_ids = path_ids
+        self._zdict: bytes | None = None
 
     def record(
         self,
@@ -166,10 +199,25 @@ class RequestLog:
         body: bytes | Callable[[], bytes] | None,
     ) -> None:
         """Log one answered request (the handler calls this; ``headers`` have lower-case names;
-        ``body`` may be a function returning the bytes)."""
+        ``body`` may be a function returning the bytes). A longer form is kept packed against
+        the first such form this log kept (requests of one kind share most of their text)."""
+        zdict = None
+        if len(form) >= _PACKED_FORM_SIZE and self.max_logged:
+            zdict = self._zdict
+            if zdict is None:
+                zdict = self._zdict = form
+            form = pack_against(form, zdict)
         self._entries.append(
             RecordedRequest(
-                next(self._numbers), method, path, form, headers, status, body, self._path_ids
+                next(self._numbers),
+                method,
+                path,
+                form,
+                headers,
+                status,
+                body,
+                self._path_ids,
+                zdict,
             )
         )
 

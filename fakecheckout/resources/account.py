@@ -110,7 +110,7 @@ class AccountsAPI(ResourceAPI):
 
     def __init__(self, world: World, account: Account) -> None:
         super().__init__(world, account)
-        self._created = world.clock.now()  # the account exists from the fake's start
+        self._created = account.opened_at  # the account exists from the fake's start
 
     def retrieve_current(self, /, **params: Any) -> dict[str, Any]:
         """``GET /v1/account``: the platform's own account (or the connected account addressed)."""

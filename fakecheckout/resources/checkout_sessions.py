@@ -9,6 +9,7 @@ https://docs.stripe.com/api/checkout/sessions/object
 from __future__ import annotations
 
 import builtins
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Sequence
@@ -253,15 +254,26 @@ def render(record: SessionRecord, *, copy: bool = True, page: str | None = None)
     ``page`` is the hosted page's base address (``World.checkout_page_base_url``).
     """
     fields = record.fields
-    out: dict[str, Any] = {}
-    for name in FIELD_ORDER:
-        if name in fields:
-            value = fields[name]
-        elif name in TEMPLATE:
-            value = TEMPLATE[name]
-        else:
-            continue
-        out[name] = copy_json(value) if copy and type(value) in _CONTAINERS else value
+    out: dict[str, Any]
+    if _OPTIONAL.isdisjoint(fields):  # the usual session: the template's order, its values replaced
+        out = _ORDERED_TEMPLATE.copy()
+        for name, value in fields.items():
+            if name in out:
+                out[name] = value
+        if copy:
+            for name, value in out.items():
+                if type(value) in _CONTAINERS:
+                    out[name] = copy_json(value)
+    else:
+        out = {}
+        for name in FIELD_ORDER:
+            if name in fields:
+                value = fields[name]
+            elif name in TEMPLATE:
+                value = TEMPLATE[name]
+            else:
+                continue
+            out[name] = copy_json(value) if copy and type(value) in _CONTAINERS else value
     status = out["status"]
     if out["ui_mode"] == "hosted_page" and status == "open":
         out["url"] = hosted_url(out["id"], page)
@@ -271,6 +283,8 @@ def render(record: SessionRecord, *, copy: bool = True, page: str | None = None)
 
 
 _CONTAINERS = (dict, list)
+_ORDERED_TEMPLATE = {name: TEMPLATE[name] for name in FIELD_ORDER if name in TEMPLATE}
+_OPTIONAL = frozenset(OPTIONAL_FIELDS)
 
 
 def render_line_item(item: dict[str, Any], *, copy: bool = True) -> dict[str, Any]:
@@ -292,6 +306,7 @@ def client_secret(session_id: str) -> str:
     return f"{session_id}_secret_{_derived(session_id, 'secret', 24)}"
 
 
+@functools.lru_cache(maxsize=128)  # a list page renders the same open sessions again
 def _derived(session_id: str, purpose: str, length: int) -> str:
     digest = hashlib.sha512(f"{purpose}:{session_id}".encode()).digest()
     return digest[:length].translate(BYTE_TO_BASE62).decode("ascii")

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from fakecheckout import StripeError
+from fakecheckout import FakeCheckout, StripeError
 from fakecheckout.core.world import World
-from tests.factories import payment_params, shirt
+from tests.factories import AUTH, payment_params, shirt
 
 BIG = 10**5000
 
@@ -89,3 +89,17 @@ def test_a_message_quoting_a_huge_text_keeps_its_ends_and_says_what_it_left_out(
     error = _error(world.sessions.retrieve, "cs_" + "x" * 100_000)
     assert error.message.startswith("Invalid checkout.session id: cs_xxx")
     assert "characters left out" in error.message and len(error.message) < 6_000
+
+
+def test_a_cyclic_value_from_a_webhook_callback_during_a_request_is_refused():
+    fake = FakeCheckout(seed=1)
+    refused: list[str | None] = []
+
+    def callback(payload: Any, headers: Any) -> None:
+        cyclic: dict[str, Any] = {}
+        cyclic["a"] = cyclic
+        refused.append(_error(fake.customers.create, metadata=cyclic).param)
+
+    fake.webhooks.subscribe(callback)
+    status, _, _ = fake.handle("POST", "/v1/customers", AUTH, b"email=a%40example.com")
+    assert (status, refused) == (200, ["metadata[a]"])

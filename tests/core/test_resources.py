@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from fakecheckout import InvalidRequestError
+from fakecheckout import InvalidRequestError, ManualClock
 from fakecheckout.core.world import World
 from fakecheckout.http import handler
 from fakecheckout.resources import RESOURCES
@@ -25,6 +25,20 @@ def test_every_registered_resource_is_a_direct_api_of_the_world_and_each_account
         assert getattr(world, resource.name) is world.platform.api(resource.name)
         assert getattr(connected, resource.name) is connected.api(resource.name)
         assert getattr(connected, resource.name) is not getattr(world, resource.name)
+
+
+def test_every_registered_resource_is_listed_by_dir_before_first_use(world: World) -> None:
+    names = {resource.name for resource in RESOURCES}
+    assert names <= set(dir(world))
+    assert names <= set(dir(world.account("acct_1Connected")))
+
+
+def test_the_account_is_created_when_the_fake_is_even_if_first_used_later(
+    world: World, clock: ManualClock
+) -> None:
+    made_at = clock.now()
+    clock.advance(3600)
+    assert world.accounts.retrieve_current()["created"] == made_at
 
 
 def test_the_platforms_own_account_id_selects_the_platform(world: World) -> None:

@@ -52,6 +52,18 @@ def test_the_ids_after_restore_are_the_ids_that_followed_the_snapshot(fake: Fake
     assert fake.sessions.create(**payment_params()) == first
 
 
+def test_an_unseeded_fakes_ids_after_restore_are_the_ids_that_followed_the_snapshot() -> None:
+    fake = FakeCheckout()
+    snap = fake.snapshot()  # taken before the fake made any object id
+    first = fake.customers.create()["id"]
+    fake.restore(snap)
+    assert fake.customers.create()["id"] == first
+
+
+def test_a_seeded_fakes_account_id_is_reproducible() -> None:
+    assert FakeCheckout(seed=7).account_id == FakeCheckout(seed=7).account_id
+
+
 def test_events_recorded_after_the_snapshot_are_gone(fake: FakeCheckout) -> None:
     fake.customers.create()
     before = fake.events.list()
@@ -106,6 +118,27 @@ def test_a_direct_api_taken_before_restore_sees_the_restored_world(fake: FakeChe
     customers.create()
     fake.restore(snap)
     assert (customers.list()["data"], customers is fake.customers) == ([], True)
+
+
+def test_a_resource_first_used_after_the_snapshot_is_empty_after_restore_and_stays_the_same_api(
+    fake: FakeCheckout,
+) -> None:
+    snap = fake.snapshot()
+    coupons = fake.coupons  # built on first use, after the snapshot
+    coupons.create(percent_off=10, duration="once")
+    fake.restore(snap)
+    assert fake.coupons is coupons
+    assert coupons.list()["data"] == []
+
+
+def test_a_resource_first_used_after_restore_is_restored_with_its_objects(
+    fake: FakeCheckout,
+) -> None:
+    coupon = fake.coupons.create(percent_off=10, duration="once")
+    snap = fake.snapshot()
+    other = FakeCheckout(seed=2)
+    other.restore(snap)
+    assert other.coupons.retrieve(coupon["id"]) == coupon
 
 
 def test_a_connected_account_first_used_after_the_snapshot_is_empty_after_restore(

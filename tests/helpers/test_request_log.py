@@ -396,3 +396,12 @@ def test_pytest_shows_a_failed_assert_sent_at_the_callers_line(pytester):
         ]
     )
     assert "request_log.py" not in result.stdout.str()
+
+
+def test_each_long_form_is_shown_as_sent_though_the_log_keeps_it_compressed():
+    log = request_log.RequestLog(lambda method, path: [], 10)
+    forms = [f"metadata[order]={n}&description={'x' * 200}{n}".encode() for n in range(3)]
+    for form in forms:
+        log.record("POST", "/v1/customers", form, {}, 200, b"{}")
+    assert [entry.params["metadata"]["order"] for entry in log] == ["0", "1", "2"]
+    assert log.last().params["description"] == "x" * 200 + "2"
