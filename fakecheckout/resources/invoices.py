@@ -281,12 +281,26 @@ LINE_FROM_BASIL = ("parent", "pricing", "taxes")
 HIDDEN_PREFIX = "_"
 
 
-def without_hidden(obj: dict[str, Any]) -> dict[str, Any]:
-    """An invoice or line without the hidden keys (the newest shape)."""
-    out = {name: value for name, value in obj.items() if not name.startswith(HIDDEN_PREFIX)}
+def _visible(obj: dict[str, Any], dropped: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``obj`` without its hidden keys and the ``dropped`` ones."""
+    return {
+        name: value
+        for name, value in obj.items()
+        if name not in dropped and not name.startswith(HIDDEN_PREFIX)
+    }
+
+
+def _map_lines(out: dict[str, Any], line: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """An invoice's embedded ``lines`` list (when it is one), each line passed through ``line``."""
     lines = out.get("lines")
     if isinstance(lines, dict) and isinstance(lines.get("data"), list):
-        out["lines"] = {**lines, "data": [without_hidden(line) for line in lines["data"]]}
+        out["lines"] = {**lines, "data": [line(item) for item in lines["data"]]}
+
+
+def without_hidden(obj: dict[str, Any]) -> dict[str, Any]:
+    """An invoice or line without the hidden keys (the newest shape)."""
+    out = _visible(obj)
+    _map_lines(out, without_hidden)
     return out
 
 
@@ -307,11 +321,7 @@ def invoice_before_basil(obj: dict[str, Any], version: str) -> dict[str, Any]:
     level, ``paid``, ``discount``, ``tax``, …"""
     if versions.date(version) >= BASIL:
         return obj
-    out = {
-        name: value
-        for name, value in obj.items()
-        if name not in INVOICE_FROM_BASIL and not name.startswith(HIDDEN_PREFIX)
-    }
+    out = _visible(obj, INVOICE_FROM_BASIL)
     details = (obj.get("parent") or {}).get("subscription_details") or {}
     out.update(
         {
@@ -332,9 +342,7 @@ def invoice_before_basil(obj: dict[str, Any], version: str) -> dict[str, Any]:
     )
     if versions.date(version) < "2024-06-20":  # removed with 10.x (index.json: 8.11.1 only)
         out["rendering_options"] = None
-    lines = obj.get("lines")
-    if isinstance(lines, dict) and isinstance(lines.get("data"), list):
-        out["lines"] = {**lines, "data": [line_before_basil(i, version) for i in lines["data"]]}
+    _map_lines(out, lambda line: line_before_basil(line, version))
     return versioned.stripe_field_order(out)
 
 
@@ -343,11 +351,7 @@ def line_before_basil(obj: dict[str, Any], version: str) -> dict[str, Any]:
     ``subscription_item``, ``type`` instead of ``parent`` and ``pricing``."""
     if versions.date(version) >= BASIL:
         return obj
-    out = {
-        name: value
-        for name, value in obj.items()
-        if name not in LINE_FROM_BASIL and not name.startswith(HIDDEN_PREFIX)
-    }
+    out = _visible(obj, LINE_FROM_BASIL)
     details = (obj.get("parent") or {}).get("subscription_item_details") or {}
     price = obj.get("_price")
     out.update(
