@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from fakecheckout.core import errors, versions
+from fakecheckout.core.compact import compact
 from fakecheckout.core.currencies import check_checkout_total
 from fakecheckout.core.ids import BYTE_TO_BASE62, IdFactory
 from fakecheckout.core.listing import ListAll
@@ -634,21 +635,23 @@ class Builder:
         hidden = checkout_amounts.resolve_tax_rates(
             entry, index, self.catalog, automatic_tax=self.automatic_tax
         )
-        item = {
-            "id": self.ids.new("li_", 24),
-            "object": "item",
-            "adjustable_quantity": adjustable_quantity(entry.get("adjustable_quantity")),
-            "amount_discount": 0,
-            "amount_subtotal": 0,
-            "amount_tax": 0,
-            "amount_total": 0,
-            "currency": price["currency"],
-            "description": description,
-            "metadata": _without_empty(entry.get("metadata") or {}),
-            "price": price,
-            "quantity": quantity,
-            **hidden,
-        }
+        item = compact(
+            {
+                "id": self.ids.new("li_", 24),
+                "object": "item",
+                "adjustable_quantity": adjustable_quantity(entry.get("adjustable_quantity")),
+                "amount_discount": 0,
+                "amount_subtotal": 0,
+                "amount_tax": 0,
+                "amount_total": 0,
+                "currency": price["currency"],
+                "description": description,
+                "metadata": _without_empty(entry.get("metadata") or {}),
+                "price": price,
+                "quantity": quantity,
+                **hidden,
+            }
+        )
         set_item_amounts(item)
         return item
 
@@ -715,7 +718,7 @@ class Builder:
             active=False,
             tax_behavior=data.get("tax_behavior", "unspecified"),
         )
-        return price, description
+        return compact(price), description
 
     def _check_line_item_kinds(self, items: list[dict[str, Any]], mode: str) -> None:
         recurring = [item["price"]["type"] == "recurring" for item in items]
