@@ -46,7 +46,6 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import json
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -54,7 +53,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote_plus
 
-from fakecheckout.core import errors, versions
+from fakecheckout.core import encoded, errors, versions
 from fakecheckout.core.clock import Clock
 from fakecheckout.core.params import trees_only
 from fakecheckout.core.resource import Route
@@ -441,13 +440,8 @@ def _not_text(value: object) -> bool:
     raise _NotText
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
-"""Compact and ASCII-escaped; one instance (``json.dumps`` with options builds one per call).
-Results are trees of plain data (no cycles), so the encoder keeps no record of what it has seen."""
-
-
 def _json(data: Any) -> bytes:
-    return _ENCODER.encode(data).encode("ascii")
+    return encoded.dumps(data).encode("ascii")
 
 
 def _base_headers(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from fakecheckout.core import errors, versions
 from fakecheckout.core.compact import compact
 from fakecheckout.core.currencies import check_checkout_total
+from fakecheckout.core.encoded import EncodedCache
 from fakecheckout.core.ids import BYTE_TO_BASE62, IdFactory
 from fakecheckout.core.listing import ListAll
 from fakecheckout.core.objects import copy_json, merge_metadata
@@ -998,6 +999,7 @@ class SessionsAPI(ListAll, ResourceAPI):
         self._store: Store[SessionRecord] = Store(EQUALITY_FILTERS)
         self._catalog = _AccountCatalog(account)
         self._item_owner: dict[str, SessionRecord] = {}
+        self._encoded = EncodedCache()
 
     def create(self, /, **params: Any) -> dict[str, Any]:
         """``POST /v1/checkout/sessions``."""
@@ -1058,10 +1060,27 @@ class SessionsAPI(ListAll, ResourceAPI):
                 object_name="checkout.session",
                 created=CreatedRange.from_param(checked.get("created")),
             )
+            if not expand and self._world.serializing():
+                return envelope(self._encoded_items(records), has_more, SESSIONS_URL)
             data = [self._render(record, expand, prefix="data.") for record in records]
             out = envelope(data, has_more, SESSIONS_URL)
             expander.expand(out, "list:checkout.session", expand)
             return downgrade(out, versions.current())
+
+    def _encoded_items(self, records: Sequence[SessionRecord]) -> builtins.list[Any]:
+        """A page's sessions as JSON text for the HTTP door, reused while a session is unchanged
+        (see ``core/encoded.py``): encoding is most of what a list costs."""
+        version = versions.current()
+        context = (version, self._world.checkout_page_base_url)
+
+        def rendered(record: SessionRecord) -> dict[str, Any]:
+            return downgrade(self._render(record, (), prefix="data."), version)
+
+        cache = self._encoded
+        return [
+            cache.get(record.id, context, record.fields, functools.partial(rendered, record))
+            for record in records
+        ]
 
     def expire(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002
         """``POST /v1/checkout/sessions/{id}/expire``: an ``open`` session becomes ``expired``."""
