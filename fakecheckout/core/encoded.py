@@ -13,15 +13,17 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from json.encoder import encode_basestring_ascii
+from typing import Any, cast
 
 from fakecheckout.core.objects import copy_json
 
-__all__ = ["Encoded", "EncodedCache", "dumps"]
+__all__ = ["Encoded", "EncodedCache", "dumps", "encode", "encode_value", "member", "stand_in"]
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 """Compact and ASCII-escaped; one instance (``json.dumps`` with options builds one per call).
 Results are trees of plain data (no cycles), so the encoder keeps no record of what it has seen."""
+_escape: Callable[[str], str] = encode_basestring_ascii
 
 
 class Encoded(str):
@@ -35,12 +37,40 @@ def encode(data: Any) -> Encoded:
     return Encoded(_ENCODER.encode(data))
 
 
+def encode_value(value: Any) -> str:
+    """``value`` as JSON, as :func:`encode` writes it; strings, integers and constants without
+    starting the encoder (one field of an object built from pieces)."""
+    kind = type(value)
+    if kind is str:
+        return _escape(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return _ENCODER.encode(value)
+
+
+def member(name: str, value: Any) -> str:
+    """One ``"name":value`` member of a JSON object."""
+    return f"{_escape(name)}:{encode_value(value)}"
+
+
+def stand_in(text: Encoded) -> dict[str, Any]:
+    """``text`` where a result dict is expected: an endpoint answering the HTTP door
+    (``World.serializing()``) may return JSON text for :func:`dumps` in place of the object."""
+    return cast("dict[str, Any]", text)
+
+
 def dumps(data: Any) -> str:
     """``data`` as compact, ASCII-escaped JSON. :class:`Encoded` text stands for its value: the
-    whole result, or the items of a list of the result (a list page's ``data``)."""
+    whole result, or the items of a list page's ``data``."""
     if type(data) is Encoded:
         return data
-    if type(data) is dict and any(_has_encoded(value) for value in data.values()):
+    if type(data) is dict and _has_encoded(data.get("data")):
         members = (f"{_ENCODER.encode(name)}:{_value(value)}" for name, value in data.items())
         return "{" + ",".join(members) + "}"
     return _ENCODER.encode(data)
@@ -74,16 +104,16 @@ class EncodedCache:
         object_id: str,
         context: Hashable,
         fields: dict[str, Any],
-        render: Callable[[], Any],
+        render: Callable[[], Encoded],
     ) -> Encoded:
         """The text of the object ``object_id`` whose stored ``fields`` ``render()`` turns into
-        the JSON value to send, in ``context``."""
+        the JSON text to send, in ``context``."""
         entries = self._entries
         entry = entries.get(object_id)
         if entry is not None and entry[0] == context and entry[1] == fields:
             entries.move_to_end(object_id)
             return entry[2]
-        text = encode(render())
+        text = render()
         entries[object_id] = (context, copy_json(fields), text)
         entries.move_to_end(object_id)
         if len(entries) > self._size:

@@ -76,10 +76,11 @@ def pack(obj: dict[str, Any]) -> bytes:
     return zlib.compress(_ENCODER.encode(obj).encode(), 6)
 
 
-def pack_object(obj: dict[str, Any]) -> tuple[bytes, bytes | None]:
+def pack_object(obj: dict[str, Any], text: str | None = None) -> tuple[bytes, bytes | None]:
     """The compact stored form of an event's ``data.object``, and the dictionary ``unpack``
-    needs for it (``None``: plain zlib, for a value with no ``object`` type)."""
-    raw = _ENCODER.encode(obj).encode()
+    needs for it (``None``: plain zlib, for a value with no ``object`` type). ``text``: the
+    object's JSON, when the caller has it already."""
+    raw = (_ENCODER.encode(obj) if text is None else text).encode()
     kind = obj.get("object")
     zdict = _zdicts.get(kind) if isinstance(kind, str) else None
     if zdict is None:

@@ -44,10 +44,15 @@ def _load() -> None:
         del session_versions
 
 
+def is_newest(version: str) -> bool:
+    """Whether ``version`` shows objects in the newest shape (``downgrade`` changes nothing)."""
+    return versions.date(version) >= versions.date(versions.LATEST)
+
+
 def downgrade(obj: dict[str, Any], version: str) -> dict[str, Any]:
     """``obj`` (newest shape) as ``version`` shows it; a ``list`` downgrades its ``data``. The
     result may share parts with ``obj``; ``obj`` itself is not changed."""
-    if versions.date(version) >= versions.date(versions.LATEST):
+    if is_newest(version):
         return obj
     _load()
     kind = obj.get("object")

@@ -340,9 +340,11 @@ class World:
         at: int,
         previous_attributes: dict[str, Any] | None = None,
         by_request: bool = True,
+        encoded: str | None = None,
     ) -> EventRecord:
-        """Record one event about ``obj`` (as rendered now) and queue it for the subscribed
-        callbacks and the webhook endpoints that select its type.
+        """Record one event about ``obj`` (as rendered now; ``encoded``: its JSON, when the caller
+        has it) and queue it for the subscribed callbacks and the webhook endpoints that select
+        its type.
 
         ``pending_webhooks`` counts both; it counts down as endpoints answer 2xx.
         """
@@ -352,7 +354,7 @@ class World:
         owed = account.webhook_destinations(event_type, connected=False)
         if account is not self._platform:
             owed += self._platform.webhook_destinations(event_type, connected=True)
-        data, zdict = pack_object(obj)
+        data, zdict = pack_object(obj, encoded)
         recorded = EventRecord(
             id=self.ids.new("evt_", 24),
             seq=self.next_seq(),

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from fakecheckout.core import errors, versions
 from fakecheckout.core.compact import compact
 from fakecheckout.core.currencies import check_checkout_total
-from fakecheckout.core.encoded import EncodedCache
+from fakecheckout.core.encoded import Encoded, EncodedCache, encode, member, stand_in
 from fakecheckout.core.ids import BYTE_TO_BASE62, IdFactory
 from fakecheckout.core.listing import ListAll
 from fakecheckout.core.objects import copy_json, merge_metadata
@@ -27,7 +27,7 @@ from fakecheckout.core.pagination import CreatedRange, PageRequest, envelope, pa
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, ResourceAPI, Route
 from fakecheckout.core.store import Store
-from fakecheckout.core.versioned import downgrade
+from fakecheckout.core.versioned import downgrade, is_newest
 
 from . import checkout_amounts
 from .prices import decimal_amount, price_object, unit_amounts
@@ -287,6 +287,29 @@ def render(record: SessionRecord, *, copy: bool = True, page: str | None = None)
 _CONTAINERS = (dict, list)
 _ORDERED_TEMPLATE = {name: TEMPLATE[name] for name in FIELD_ORDER if name in TEMPLATE}
 _OPTIONAL = frozenset(OPTIONAL_FIELDS)
+
+
+def encode_session(record: SessionRecord, page: str | None = None) -> Encoded | None:
+    """``encode(render(record, page=page))``, built from the template's members encoded once, so
+    only the fields the session stores are encoded; ``None`` for a session with optional fields
+    (those take :func:`render`). The newest shape, as :func:`render`."""
+    fields = record.fields
+    if not _OPTIONAL.isdisjoint(fields):
+        return None
+    members = _TEMPLATE_MEMBERS.copy()
+    for name, value in fields.items():
+        if name in members:
+            members[name] = member(name, value)
+    if fields.get("status", _STATUS) == "open":
+        if fields.get("ui_mode", _UI_MODE) == "hosted_page":
+            members["url"] = member("url", hosted_url(fields["id"], page))
+        else:
+            members["client_secret"] = member("client_secret", client_secret(fields["id"]))
+    return Encoded("{" + ",".join(members.values()) + "}")
+
+
+_TEMPLATE_MEMBERS = {name: member(name, value) for name, value in _ORDERED_TEMPLATE.items()}
+_STATUS, _UI_MODE = TEMPLATE["status"], TEMPLATE["ui_mode"]
 
 
 def render_line_item(item: dict[str, Any], *, copy: bool = True) -> dict[str, Any]:
@@ -1073,8 +1096,14 @@ class SessionsAPI(ListAll, ResourceAPI):
         version = versions.current()
         context = (version, self._world.checkout_page_base_url)
 
-        def rendered(record: SessionRecord) -> dict[str, Any]:
-            return downgrade(self._render(record, (), prefix="data."), version)
+        page = self._world.checkout_page_base_url
+        newest = is_newest(version)
+
+        def rendered(record: SessionRecord) -> Encoded:
+            text = encode_session(record, page) if newest else None
+            if text is not None:
+                return text
+            return encode(downgrade(self._render(record, (), prefix="data."), version))
 
         cache = self._encoded
         return [
@@ -1343,12 +1372,14 @@ class SessionsAPI(ListAll, ResourceAPI):
         before = store.filter_values(record)
         record.fields.update(fields)
         store.reindex(record, before)
+        page = self._world.checkout_page_base_url
         return self._world.record_event(
             self._account,
             f"checkout.session.{event}",
-            render(record, copy=False, page=self._world.checkout_page_base_url),
+            render(record, copy=False, page=page),
             at=at,
             by_request=by_request,
+            encoded=encode_session(record, page),
         )
 
     def _store_products(self, builder: Builder, now: int) -> None:
@@ -1404,6 +1435,15 @@ class SessionsAPI(ListAll, ResourceAPI):
     def _render(
         self, record: SessionRecord, expand: Sequence[str], *, prefix: str = ""
     ) -> dict[str, Any]:
+        if (
+            not expand
+            and not prefix
+            and self._world.serializing()
+            and is_newest(versions.current())
+        ):
+            text = encode_session(record, self._world.checkout_page_base_url)
+            if text is not None:
+                return stand_in(text)  # the HTTP door only sends it
         out = render(
             record,
             copy=not self._world.serializing(),

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fakecheckout.core.encoded import Encoded, EncodedCache, dumps, encode
+from fakecheckout.core.encoded import Encoded, EncodedCache, dumps, encode, encode_value, member
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
@@ -47,9 +47,9 @@ def test_the_cache_gives_the_same_text_while_the_fields_are_equal() -> None:
     fields = {"id": "cs_1", "metadata": {"a": "1"}}
     renders: list[int] = []
 
-    def render() -> dict[str, Any]:
+    def render() -> Encoded:
         renders.append(1)
-        return dict(fields)
+        return encode(fields)
 
     first = cache.get("cs_1", "v1", fields, render)
     assert cache.get("cs_1", "v1", {"id": "cs_1", "metadata": {"a": "1"}}, render) is first
@@ -59,32 +59,44 @@ def test_the_cache_gives_the_same_text_while_the_fields_are_equal() -> None:
 def test_a_change_inside_the_stored_fields_renders_afresh() -> None:
     cache = EncodedCache()
     fields: dict[str, Any] = {"id": "cs_1", "metadata": {"a": "1"}}
-    cache.get("cs_1", "v1", fields, lambda: dict(fields))
+    cache.get("cs_1", "v1", fields, lambda: encode(fields))
     fields["metadata"]["a"] = "2"  # changed in place, as an update may do
-    text = cache.get("cs_1", "v1", fields, lambda: dict(fields))
+    text = cache.get("cs_1", "v1", fields, lambda: encode(fields))
     assert json.loads(text)["metadata"] == {"a": "2"}
 
 
 def test_another_context_renders_afresh() -> None:
     cache = EncodedCache()
     fields = {"id": "cs_1"}
-    cache.get("cs_1", "v1", fields, lambda: {"shape": 1})
-    assert json.loads(cache.get("cs_1", "v2", fields, lambda: {"shape": 2})) == {"shape": 2}
+    cache.get("cs_1", "v1", fields, lambda: encode({"shape": 1}))
+    assert json.loads(cache.get("cs_1", "v2", fields, lambda: encode({"shape": 2}))) == {"shape": 2}
 
 
 def test_the_cache_keeps_only_the_most_recently_used() -> None:
     cache = EncodedCache(size=2)
     for name in ("a", "b", "a", "c"):
-        cache.get(name, None, {"id": name}, lambda name=name: {"id": name})
+        cache.get(name, None, {"id": name}, lambda name=name: encode({"id": name}))
     assert len(cache) == 2
-    assert type(cache.get("a", None, {"id": "a"}, lambda: {"id": "x"})) is Encoded
-    assert json.loads(cache.get("b", None, {"id": "b"}, lambda: {"id": "new"})) == {"id": "new"}
+    assert json.loads(cache.get("a", None, {"id": "a"}, lambda: encode({"id": "x"}))) == {"id": "a"}
+    assert json.loads(cache.get("b", None, {"id": "b"}, lambda: encode({"id": "new"}))) == {
+        "id": "new"
+    }
 
 
 def test_a_pickled_cache_comes_back_empty() -> None:
     cache = EncodedCache(size=3)
-    cache.get("a", None, {"id": "a"}, lambda: {"id": "a"})
+    cache.get("a", None, {"id": "a"}, lambda: encode({"id": "a"}))
     copy = pickle.loads(pickle.dumps(cache))
     assert len(copy) == 0
-    copy.get("b", None, {"id": "b"}, lambda: {"id": "b"})
+    copy.get("b", None, {"id": "b"}, lambda: encode({"id": "b"}))
     assert len(copy) == 1
+
+
+@given(json_values)
+def test_a_member_is_the_json_of_its_name_and_value(value: Any) -> None:
+    assert "{" + member("name", value) + "}" == json.dumps({"name": value}, **COMPACT)
+
+
+@given(st.floats(allow_nan=False) | st.integers() | st.text() | st.booleans())
+def test_a_scalar_is_encoded_as_the_encoder_writes_it(value: Any) -> None:
+    assert encode_value(value) == json.dumps(value, **COMPACT)
