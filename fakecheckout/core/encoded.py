@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from json.encoder import encode_basestring_ascii
 from typing import Any, cast
 
-from fakecheckout.core.objects import copy_json
+from fakecheckout.core.jsondata import copy_json
 
 __all__ = ["Encoded", "EncodedCache", "dumps", "encode", "encode_value", "member", "stand_in"]
 
@@ -92,7 +92,9 @@ class EncodedCache:
 
     An entry holds the context it was rendered in (the API version, say), a deep copy of the
     stored fields it came from, and the text. :meth:`get` returns the text only when both the
-    context and the fields are equal to the current ones; otherwise it renders afresh.
+    context and the fields are equal to the current ones; otherwise it renders afresh. (Equality
+    is Python's: a value changed from ``1`` to ``True`` or ``1.0`` would count as unchanged. No
+    stored Stripe field changes type that way.)
     """
 
     def __init__(self, size: int = 128) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import errors
+from .jsondata import copy_json
 from .listing import ListAll
 from .pagination import CreatedRange, PageRequest, envelope
 from .params import METADATA_MAX_KEYS, validate
@@ -20,15 +21,6 @@ from .store import Record, Store
 
 if TYPE_CHECKING:
     from .world import Account, World
-
-
-def copy_json(value: Any) -> Any:
-    """A deep copy of JSON-shaped data (dicts, lists, scalars), faster than ``copy.deepcopy``."""
-    if type(value) is dict:
-        return {key: copy_json(item) for key, item in value.items()}
-    if type(value) is list:
-        return [copy_json(item) for item in value]
-    return value
 
 
 def merge_metadata(current: dict[str, str] | None, given: Any, *, param: str) -> dict[str, str]:

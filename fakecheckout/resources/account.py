@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fakecheckout.core.objects import copy_json
+from fakecheckout.core.jsondata import copy_json
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, ResourceAPI, Route
 

@@ -16,7 +16,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from fakecheckout.core import errors
-from fakecheckout.core.objects import copy_json
+from fakecheckout.core.jsondata import copy_json
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, ResourceAPI, Route
 

@@ -21,8 +21,9 @@ from fakecheckout.core.compact import compact
 from fakecheckout.core.currencies import check_checkout_total
 from fakecheckout.core.encoded import Encoded, EncodedCache, encode, member, stand_in
 from fakecheckout.core.ids import BYTE_TO_BASE62, IdFactory
+from fakecheckout.core.jsondata import copy_json
 from fakecheckout.core.listing import ListAll
-from fakecheckout.core.objects import copy_json, merge_metadata
+from fakecheckout.core.objects import merge_metadata
 from fakecheckout.core.pagination import CreatedRange, PageRequest, envelope, page_in_order
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, ResourceAPI, Route
@@ -1094,9 +1095,8 @@ class SessionsAPI(ListAll, ResourceAPI):
         """A page's sessions as JSON text for the HTTP door, reused while a session is unchanged
         (see ``core/encoded.py``): encoding is most of what a list costs."""
         version = versions.current()
-        context = (version, self._world.checkout_page_base_url)
-
         page = self._world.checkout_page_base_url
+        context = (version, page)
         newest = is_newest(version)
 
         def rendered(record: SessionRecord) -> Encoded:

@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from fakecheckout.core import errors
-from fakecheckout.core.objects import ObjectAPI, copy_json, merge_metadata
+from fakecheckout.core.jsondata import copy_json
+from fakecheckout.core.objects import ObjectAPI, merge_metadata
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, Route
 from fakecheckout.core.store import Record

@@ -12,7 +12,8 @@ import hashlib
 from typing import Any
 
 from fakecheckout.core import errors
-from fakecheckout.core.objects import ObjectAPI, copy_json, merge_metadata
+from fakecheckout.core.jsondata import copy_json
+from fakecheckout.core.objects import ObjectAPI, merge_metadata
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, Route
 from fakecheckout.core.search import SearchField

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from fakecheckout.core import versioned, versions
 from fakecheckout.core.currencies import display_amount
 from fakecheckout.core.events import EventRecord
-from fakecheckout.core.objects import ObjectAPI, copy_json
+from fakecheckout.core.jsondata import copy_json
+from fakecheckout.core.objects import ObjectAPI
 from fakecheckout.core.pagination import PageRequest, envelope, page_in_order
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, Route

@@ -17,7 +17,8 @@ from typing import Any
 
 from fakecheckout.core import errors
 from fakecheckout.core.currencies import display_amount
-from fakecheckout.core.objects import copy_json, merge_metadata
+from fakecheckout.core.jsondata import copy_json
+from fakecheckout.core.objects import merge_metadata
 from fakecheckout.core.params import validate
 from fakecheckout.core.resource import Resource, Route
 
