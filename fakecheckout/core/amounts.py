@@ -104,6 +104,8 @@ def line_taxes(base: int, rates: Sequence[Mapping[str, Any]]) -> list[Tax]:
     Inclusive rates are extracted from ``base`` together (their taxable amount is what remains
     after all of them); exclusive rates apply to that same net amount.
     """
+    if not rates:  # most lines: no Decimal arithmetic at all
+        return []
     inclusive_sum = sum((percent(r["percentage"]) for r in rates if r["inclusive"]), Decimal(0))
     included = {
         index: round_half_up(base * percent(rate["percentage"]) / (_HUNDRED + inclusive_sum))

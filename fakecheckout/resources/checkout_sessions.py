@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from fakecheckout.core import errors, versions
 from fakecheckout.core.compact import compact
@@ -1123,8 +1123,8 @@ class SessionsAPI(ListAll, ResourceAPI):
             if expand:
                 self._render(record, expand)
             self._abandon_setup(record, now=now, by_request=True)
-            self._change(record, {"status": "expired"}, "expired", at=now)
-            return self._render(record, expand)
+            changed = self._change(record, {"status": "expired"}, "expired", at=now)
+            return self._render(record, expand, encoded=changed.encoded)
 
     def complete(
         self,
@@ -1180,8 +1180,8 @@ class SessionsAPI(ListAll, ResourceAPI):
             else:
                 fields.update(self._complete_setup(record, fields, now=now))
             self._redeem(record)
-            self._change(record, fields, "completed", at=now)
-            return self._render(record, [])
+            changed = self._change(record, fields, "completed", at=now)
+            return self._render(record, [], encoded=changed.encoded)
 
     def settle_async_payment(self, id: str, /, *, succeeded: bool = True) -> dict[str, Any]:  # noqa: A002
         """Settle the delayed payment of a session completed with ``payment_status="unpaid"``.
@@ -1202,8 +1202,8 @@ class SessionsAPI(ListAll, ResourceAPI):
                 fields["payment_status"] = "paid"
             fields.update(self._settle_payment(record, succeeded=succeeded, now=now))
             event = "async_payment_succeeded" if succeeded else "async_payment_failed"
-            self._change(record, fields, event, at=now)
-            return self._render(record, [])
+            changed = self._change(record, fields, event, at=now)
+            return self._render(record, [], encoded=changed.encoded)
 
     def list_line_items(self, id: str, /, **params: Any) -> dict[str, Any]:  # noqa: A002
         """``GET /v1/checkout/sessions/{id}/line_items``, in the session's order."""
@@ -1331,7 +1331,7 @@ class SessionsAPI(ListAll, ResourceAPI):
             return None
         canceled = self._abandon_setup(record, now=at, by_request=False)
         expired = self._change(record, {"status": "expired"}, "expired", at=at, by_request=False)
-        return expired if canceled is None else [canceled, expired]
+        return expired.event if canceled is None else [canceled, expired.event]
 
     def virtual_fields(self) -> dict[tuple[str, str], Callable[[dict[str, Any]], Any]]:
         def line_items(session: dict[str, Any]) -> dict[str, Any]:
@@ -1366,21 +1366,23 @@ class SessionsAPI(ListAll, ResourceAPI):
         *,
         at: int,
         by_request: bool = True,
-    ) -> EventRecord:
+    ) -> _Changed:
         """Apply a state change to ``record``, keep the list indexes right, record the event."""
         store = self._store
         before = store.filter_values(record)
         record.fields.update(fields)
         store.reindex(record, before)
         page = self._world.checkout_page_base_url
-        return self._world.record_event(
+        encoded = encode_session(record, page)
+        recorded = self._world.record_event(
             self._account,
             f"checkout.session.{event}",
             render(record, copy=False, page=page),
             at=at,
             by_request=by_request,
-            encoded=encode_session(record, page),
+            encoded=encoded,
         )
+        return _Changed(recorded, encoded)
 
     def _store_products(self, builder: Builder, now: int) -> None:
         for product_id, data in builder.new_products:
@@ -1433,15 +1435,22 @@ class SessionsAPI(ListAll, ResourceAPI):
         return envelope(data, has_more, f"{SESSIONS_URL}/{record.id}/line_items")
 
     def _render(
-        self, record: SessionRecord, expand: Sequence[str], *, prefix: str = ""
+        self,
+        record: SessionRecord,
+        expand: Sequence[str],
+        *,
+        prefix: str = "",
+        encoded: Encoded | None = None,
     ) -> dict[str, Any]:
+        """The session as the request's API version shows it; ``encoded``: its newest-shape JSON
+        as it is now, when the caller has it (the event of a change just encoded it)."""
         if (
             not expand
             and not prefix
             and self._world.serializing()
             and is_newest(versions.current())
         ):
-            text = encode_session(record, self._world.checkout_page_base_url)
+            text = encoded or encode_session(record, self._world.checkout_page_base_url)
             if text is not None:
                 return stand_in(text)  # the HTTP door only sends it
         out = render(
@@ -1461,6 +1470,14 @@ class SessionsAPI(ListAll, ResourceAPI):
         if expand:
             self._account.expander.expand(out, "checkout.session", expand)
         return downgrade(out, versions.current())
+
+
+class _Changed(NamedTuple):
+    """What ``SessionsAPI._change`` did: the event it recorded, and the session's JSON it
+    encoded for it (``None``: a session with optional fields, see :func:`encode_session`)."""
+
+    event: EventRecord
+    encoded: Encoded | None
 
 
 def _filter_param(params: dict[str, Any], name: str) -> str | None:
