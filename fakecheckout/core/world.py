@@ -12,8 +12,7 @@ import heapq
 import itertools
 import threading
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -283,14 +282,9 @@ class World:
         finally:
             self._deliver_outbox()
 
-    @contextmanager
-    def request_context(self, request_id: str, idempotency_key: str | None) -> Iterator[None]:
+    def request_context(self, request_id: str, idempotency_key: str | None) -> _RequestContext:
         """Events recorded inside name this request (the HTTP door wraps each request in it)."""
-        self._request.current = (request_id, idempotency_key)
-        try:
-            yield
-        finally:
-            self._request.current = None
+        return _RequestContext(self._request, (request_id, idempotency_key))
 
     def serializing(self) -> bool:
         """Whether this thread answers an HTTP request, whose result is only turned into JSON
@@ -299,17 +293,11 @@ class World:
 
     # --- operations ---
 
-    @contextmanager
-    def operation(self) -> Iterator[int]:
-        """Hold the lock, read the clock once, settle due timers; deliver events afterwards.
-        The operation runs at the request's API version, else at the fake's own."""
-        try:
-            with versions.using(versions.current(self.api_version)), self.lock:
-                now = self.clock.now()
-                self._settle(now)
-                yield now
-        finally:
-            self._deliver_outbox()
+    def operation(self) -> _Operation:
+        """Hold the lock, read the clock once, settle due timers; deliver events afterwards
+        (``with world.operation() as now:``). The operation runs at the request's API version,
+        else at the fake's own."""
+        return _Operation(self)
 
     def schedule(self, account: Account, resource: str, object_id: str, at: int) -> None:
         """Call ``on_due(object_id, at)`` of ``account``'s ``resource`` API once ``at`` has come."""
@@ -445,3 +433,53 @@ class World:
                 due = self.clock.now() + RETRY_DELAYS[delivery.failures]
                 delivery.failures += 1
                 heapq.heappush(self._retries, (due, self.next_seq(), delivery))
+
+
+# Both context managers below are entered once per request or operation: classes, because a
+# ``@contextmanager`` generator costs about twice as much to enter and leave.
+
+
+class _RequestContext:
+    """``World.request_context``: this thread's request, for the events recorded meanwhile."""
+
+    __slots__ = ("_current", "_local")
+
+    def __init__(self, local: threading.local, current: tuple[str, str | None]) -> None:
+        self._local = local
+        self._current = current
+
+    def __enter__(self) -> None:
+        self._local.current = self._current
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._local.current = None
+
+
+class _Operation:
+    """``World.operation``: the lock held, the version set and due timers settled on entry
+    (``as now``: the clock, read once); on exit the lock released, then the outbox delivered."""
+
+    __slots__ = ("_version", "_world")
+
+    def __init__(self, world: World) -> None:
+        self._world = world
+
+    def __enter__(self) -> int:
+        world = self._world
+        self._version = versions.using(versions.current(world.api_version))
+        self._version.__enter__()
+        world.lock.acquire()
+        try:
+            now = world.clock.now()
+            world._settle(now)
+        except BaseException:
+            self.__exit__()
+            raise
+        return now
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self._world.lock.release()
+            self._version.__exit__()
+        finally:
+            self._world._deliver_outbox()
