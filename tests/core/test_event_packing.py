@@ -45,3 +45,20 @@ def test_a_value_without_an_object_type_is_plain_zlib() -> None:
 def test_plain_zlib_data_unpacks_whatever_dictionary_is_given() -> None:
     _, zdict = pack_object(session_like(7))
     assert json.loads(unpack(pack({"a": 1}), zdict)) == {"a": 1}
+
+
+def test_an_object_larger_than_the_compression_window_unpacks_to_its_json() -> None:
+    big = {**session_like(8), "object": "test.large_object", "metadata": {}}
+    big["metadata"] = {f"key_{i}": "v" * 400 for i in range(50)}  # ~21 KB of JSON
+    pack_object(big)
+    bigger = {**big, "id": "cs_test_larger", "amount_total": 1}
+    data, zdict = pack_object(bigger)
+    assert json.loads(unpack(data, zdict)) == bigger
+
+
+def test_data_packed_with_zlib_s_full_window_still_unpacks() -> None:
+    """Events in a dump made before the window shrank: 32 KB window and dictionary."""
+    zdict = json.dumps(session_like(9)).encode()
+    compressor = zlib.compressobj(1, zlib.DEFLATED, zlib.MAX_WBITS, 8, zdict=zdict)
+    data = compressor.compress(json.dumps(session_like(10)).encode()) + compressor.flush()
+    assert json.loads(unpack(data, zdict)) == session_like(10)
