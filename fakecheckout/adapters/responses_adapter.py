@@ -97,9 +97,10 @@ class RequestsAdapter:
         self._mock: responses.RequestsMock | None = None
         self._patch: MethodPatch | None = None
         self._below: object = None
-        self._spare: tuple[object, responses.RequestsMock] | None = None
-        """The last mock and the ``send`` it passes other hosts to: the next start reuses it
-        when that ``send`` is still the one in place (building a mock is most of a start)."""
+        self._spare: tuple[object, responses.RequestsMock, MethodPatch] | None = None
+        """The last mock, the ``send`` it passes other hosts to and its patch: the next start
+        reuses them when that ``send`` is still the one in place (building a mock is most of a
+        start; a reused patch keeps its wrapper)."""
 
     @property
     def mock(self) -> responses.RequestsMock | None:
@@ -113,14 +114,14 @@ class RequestsAdapter:
         below = requests.adapters.HTTPAdapter.send
         spare, self._spare = self._spare, None
         if spare is not None and spare[0] is below:
-            mock = spare[1]
+            _, mock, patch = spare
         else:
             mock = responses.RequestsMock(
                 assert_all_requests_are_fired=False, real_adapter_send=below
             )
             mock.add(StripeRoute(self._answer))
             mock.add_passthru(_NOT_STRIPE)
-        patch = MethodPatch(requests.adapters.HTTPAdapter, "send", _sender(mock))
+            patch = MethodPatch(requests.adapters.HTTPAdapter, "send", _sender(mock))
         patch.start()
         self._mock, self._patch, self._below = mock, patch, below
 
@@ -130,9 +131,9 @@ class RequestsAdapter:
         patch, self._patch = self._patch, None
         if patch is not None:
             patch.stop()
-        if mock is not None:
+        if mock is not None and patch is not None:
             mock.calls.reset()
-            self._spare = (self._below, mock)
+            self._spare = (self._below, mock, patch)
 
     def _answer(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes

@@ -59,7 +59,7 @@ Key = tuple[str, "str | None", str]
 """Where an account or resource API lives: ``("account", account_id, "")`` or
 ``("api", account_id, resource_name)``; ``account_id`` is ``None`` for the platform."""
 
-ACCOUNT_STRUCTURE = frozenset({"world", "_expander"})
+ACCOUNT_STRUCTURE = frozenset({"_world_ref", "_expander"})
 """An account's attributes that are not state: its world, and a cache built from its APIs."""
 
 # What ``__reduce_ex__`` names for ``cls.__new__(cls)``:

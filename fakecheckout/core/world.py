@@ -11,8 +11,9 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
+import weakref
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -52,7 +53,7 @@ class Account:
     """
 
     def __init__(self, world: World, account_id: str | None) -> None:
-        self.world = world
+        self._world_ref = weakref.ref(world)
         self.account_id = account_id
         self.opened_at: int = world.clock.now()
         """When this account came into the fake (the platform's: when the fake was made)."""
@@ -64,10 +65,21 @@ class Account:
     def id(self) -> str | None:
         return self.account_id
 
+    @property
+    def world(self) -> World:
+        """The world this account belongs to. Held weakly: with no reference back from its
+        accounts, a fake nobody holds any more is freed at once, not by a garbage collection
+        (most fakes of an autouse fixture are started, never used and dropped)."""
+        world = self._world_ref()
+        if world is None:
+            raise RuntimeError("this account's FakeCheckout no longer exists")
+        return world
+
     def __getattr__(self, name: str) -> Any:
         """A resource's direct API not built yet (once built it is a plain attribute, so the
         hot path skips this)."""
-        world = self.__dict__.get("world")
+        ref = self.__dict__.get("_world_ref")
+        world = None if ref is None else ref()
         if world is None or name not in world.apis_by_name:
             raise AttributeError(name)
         return self._open(name)
@@ -190,7 +202,7 @@ class World:
         self._delivering: int | None = None
         self._request = threading.local()
         self.webhooks = Webhooks(
-            secret="whsec_" + self.ids.first("", 32), redeliver=self._redeliver
+            secret="whsec_" + self.ids.first("", 32), redeliver=_redelivery(self)
         )
         self.account_id: str = self.ids.first("acct_", 16)
         """The platform's own account id: ``Stripe-Account: <account_id>`` addresses it."""
@@ -433,6 +445,20 @@ class World:
                 due = self.clock.now() + RETRY_DELAYS[delivery.failures]
                 delivery.failures += 1
                 heapq.heappush(self._retries, (due, self.next_seq(), delivery))
+
+
+def _redelivery(world: World) -> Callable[[str], None]:
+    """``world._redeliver`` without the strong reference to ``world`` that a bound method holds
+    (so a world's ``Webhooks`` do not keep it alive; see ``Account.world``)."""
+    ref = weakref.ref(world)  # the same object as the accounts' reference: nothing new to build
+
+    def redeliver(event_id: str) -> None:
+        found = ref()
+        if found is None:
+            raise RuntimeError("these webhooks' FakeCheckout no longer exists")
+        found._redeliver(event_id)
+
+    return redeliver
 
 
 # Both context managers below are entered once per request or operation: classes, because a
