@@ -68,3 +68,12 @@ def test_an_account_of_a_living_fake_reaches_it() -> None:
     fake = FakeCheckout()
     assert fake.platform.world is fake
     assert fake.account("acct_1Connected").world is fake
+
+
+def test_a_connected_account_outliving_its_fake_names_the_reason() -> None:
+    fake = FakeCheckout()
+    connected = fake.account("acct_1Connected")
+    del fake
+    gc.collect()
+    with pytest.raises(AttributeError, match="no longer exists"):
+        connected.sessions  # noqa: B018 - an API not built yet needs the fake

@@ -80,7 +80,11 @@ class Account:
         hot path skips this)."""
         ref = self.__dict__.get("_world_ref")
         world = None if ref is None else ref()
-        if world is None or name not in world.apis_by_name:
+        if world is None:
+            if ref is not None and not name.startswith("__"):
+                raise AttributeError(f"{name}: this account's FakeCheckout no longer exists")
+            raise AttributeError(name)
+        if name not in world.apis_by_name:
             raise AttributeError(name)
         return self._open(name)
 
