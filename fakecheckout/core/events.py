@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,7 +82,7 @@ def pack(obj: dict[str, Any]) -> bytes:
     return zlib.compress(_ENCODER.encode(obj).encode(), 6)
 
 
-def pack_object(obj: dict[str, Any], text: str | None = None) -> tuple[bytes, bytes | None]:
+def pack_object(obj: Mapping[str, Any], text: str | None = None) -> tuple[bytes, bytes | None]:
     """The compact stored form of an event's ``data.object``, and the dictionary ``unpack``
     needs for it (``None``: plain zlib, for a value with no ``object`` type). ``text``: the
     object's JSON, when the caller has it already."""

@@ -60,7 +60,8 @@ Key = tuple[str, "str | None", str]
 ``("api", account_id, resource_name)``; ``account_id`` is ``None`` for the platform."""
 
 ACCOUNT_STRUCTURE = frozenset({"_world_ref", "_expander"})
-"""An account's attributes that are not state: its world, and a cache built from its APIs."""
+"""An account's attributes that are not state: its (weak) reference to its world, and a cache
+built from its APIs."""
 
 # What ``__reduce_ex__`` names for ``cls.__new__(cls)``:
 _NEWOBJ = copyreg.__newobj__  # type: ignore[attr-defined]

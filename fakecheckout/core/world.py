@@ -339,7 +339,7 @@ class World:
         self,
         account: Account,
         event_type: str,
-        obj: dict[str, Any],
+        obj: Mapping[str, Any],
         *,
         at: int,
         previous_attributes: dict[str, Any] | None = None,
@@ -347,8 +347,8 @@ class World:
         encoded: str | None = None,
     ) -> EventRecord:
         """Record one event about ``obj`` (as rendered now; ``encoded``: its JSON, when the caller
-        has it) and queue it for the subscribed callbacks and the webhook endpoints that select
-        its type.
+        has it, and then only ``obj["object"]`` is read) and queue it for the subscribed
+        callbacks and the webhook endpoints that select its type.
 
         ``pending_webhooks`` counts both; it counts down as endpoints answer 2xx.
         """

@@ -157,8 +157,7 @@ class _Request:
     ) -> None:
         self.world = world
         self.method = method.upper()
-        self.path, self.query = _split_url(url)
-        self.host = _host(url)
+        self.host, self.path, self.query = _split_url(url)
         self.headers = _lower(headers)
         self.unsafe_header = _drop_unsafe_echoes(self.headers)
         raw: object = body
@@ -326,27 +325,23 @@ def should_retry(status: int) -> str:
     return "true" if status == 409 else "false"
 
 
-def _split_url(url: str) -> tuple[str, str]:
-    """``(path, query)`` of a full URL or of a path; never raises (``urlsplit`` can)."""
+def _split_url(url: str) -> tuple[str, str, str]:
+    """``(host, path, query)`` of a full URL or of a path; never raises (``urlsplit`` can). The
+    host is lower-cased, without user, port or trailing dot; ``""`` for a path."""
     rest = url.partition("#")[0]
+    host = ""
     scheme = _SCHEME.match(rest)
     if scheme:
         after = rest[scheme.end() :]
         cut = min((i for i in (after.find("/"), after.find("?")) if i >= 0), default=len(after))
+        authority = after[:cut].rpartition("@")[2]
+        if authority.startswith("["):
+            host = authority.partition("]")[0][1:].lower()
+        else:
+            host = authority.partition(":")[0].rstrip(".").lower()
         rest = after[cut:]
     path, _, query = rest.partition("?")
-    return path or "/", query
-
-
-def _host(url: str) -> str:
-    """The lower-cased host of a full URL (no user, port or trailing dot); ``""`` for a path."""
-    scheme = _SCHEME.match(url)
-    if not scheme:
-        return ""
-    authority = re.split(r"[/?#]", url[scheme.end() :], maxsplit=1)[0].rpartition("@")[2]
-    if authority.startswith("["):
-        return authority.partition("]")[0][1:].lower()
-    return authority.partition(":")[0].rstrip(".").lower()
+    return host, path or "/", query
 
 
 def _match(method: str, path: str) -> tuple[Route, list[str]] | None:

@@ -14,6 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from fakecheckout.core import errors, versions
@@ -1377,7 +1378,7 @@ class SessionsAPI(ListAll, ResourceAPI):
         recorded = self._world.record_event(
             self._account,
             f"checkout.session.{event}",
-            render(record, copy=False, page=page),
+            render(record, copy=False, page=page) if encoded is None else _KIND_ONLY,
             at=at,
             by_request=by_request,
             encoded=encoded,
@@ -1470,6 +1471,10 @@ class SessionsAPI(ListAll, ResourceAPI):
         if expand:
             self._account.expander.expand(out, "checkout.session", expand)
         return downgrade(out, versions.current())
+
+
+_KIND_ONLY = MappingProxyType({"object": "checkout.session"})
+"""What ``record_event`` reads of the object when it is given the object's JSON."""
 
 
 class _Changed(NamedTuple):
