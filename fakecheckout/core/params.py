@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import errors, versions
+from .contextual import Setting
 from .currencies import SUPPORTED, is_supported
 from .versioned import to_stored
 
@@ -92,23 +93,12 @@ def validate(
 _TREES_ONLY: ContextVar[bool] = ContextVar("fakecheckout_trees_only", default=False)
 
 
-class trees_only:  # noqa: N801 - used as a function: ``with trees_only():``
+def trees_only(on: bool = True) -> Setting[bool]:
     """Within ``trees_only()`` every input ``validate`` sees is a tree: an HTTP request's
     decoded form, or what the fake builds while answering it. No container can hold itself, so
     the cycle walk that direct-API input needs is skipped. ``trees_only(False)`` puts the walk
-    back, for user code run meanwhile (webhook callbacks). (A class, not a generator: cheaper
-    to enter, once per request.)"""
-
-    __slots__ = ("_on", "_token")
-
-    def __init__(self, on: bool = True) -> None:
-        self._on = on
-
-    def __enter__(self) -> None:
-        self._token = _TREES_ONLY.set(self._on)
-
-    def __exit__(self, *exc_info: object) -> None:
-        _TREES_ONLY.reset(self._token)
+    back, for user code run meanwhile (webhook callbacks)."""
+    return Setting(_TREES_ONLY, on)
 
 
 def _cycle_in(raw: Mapping[str, Any]) -> str | None:

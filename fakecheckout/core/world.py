@@ -465,8 +465,8 @@ def _redelivery(world: World) -> Callable[[str], None]:
     return redeliver
 
 
-# Both context managers below are entered once per request or operation: classes, because a
-# ``@contextmanager`` generator costs about twice as much to enter and leave.
+# Both context managers below are entered once per request or operation: classes, as
+# ``contextual.Setting`` is, because a ``@contextmanager`` generator costs about twice as much.
 
 
 class _RequestContext:
