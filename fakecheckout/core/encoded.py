@@ -71,7 +71,7 @@ def dumps(data: Any) -> str:
     if type(data) is Encoded:
         return data
     if type(data) is dict and _has_encoded(data.get("data")):
-        members = (f"{_ENCODER.encode(name)}:{_value(value)}" for name, value in data.items())
+        members = (f"{_escape(name)}:{_value(value)}" for name, value in data.items())
         return "{" + ",".join(members) + "}"
     return _ENCODER.encode(data)
 
@@ -84,7 +84,7 @@ def _value(value: Any) -> str:
     if type(value) is list:
         items = (item if type(item) is Encoded else _ENCODER.encode(item) for item in value)
         return "[" + ",".join(items) + "]"
-    return _ENCODER.encode(value)
+    return encode_value(value)
 
 
 class EncodedCache:

@@ -189,10 +189,21 @@ def recompute(record: SessionRecord) -> None:
     shipping option: the session's totals, each line's, and the hidden discounts and taxes that
     ``line_items.data.discounts``/``.taxes`` and ``total_details.breakdown`` show."""
     fields = record.fields
-    currency = fields.get("currency") or ""
     coupon = fields.get("_coupon")
-    address = (fields.get("customer_details") or {}).get("address")
     options = fields.get("shipping_options") or []
+    if coupon is None and not options and _untaxed(record.line_items):
+        recompute_plain(record)
+    else:
+        recompute_by_rules(record)
+
+
+def recompute_by_rules(record: SessionRecord) -> None:
+    """``recompute`` through the rules of :mod:`fakecheckout.core.amounts`, for any session."""
+    fields = record.fields
+    coupon = fields.get("_coupon")
+    options = fields.get("shipping_options") or []
+    currency = fields.get("currency") or ""
+    address = (fields.get("customer_details") or {}).get("address")
     shipping = options[0]["shipping_amount"] if options else 0
     inputs = [
         amounts.LineInput(
@@ -246,6 +257,31 @@ def recompute(record: SessionRecord) -> None:
         }
     else:
         fields.pop("shipping_cost", None)
+
+
+def _untaxed(items: list[dict[str, Any]]) -> bool:
+    """Whether no line item has a tax rate (fixed or dynamic)."""
+    return not any(item.get("_tax_rates") or item.get("_dynamic_tax_rates") for item in items)
+
+
+def recompute_plain(record: SessionRecord) -> None:
+    """``recompute`` for a session with no coupon, no tax rate and no shipping option (most
+    sessions): every total is the sum of the line subtotals, and nothing hidden is kept. What
+    ``recompute_by_rules`` gives for such a session, without building the rules' inputs."""
+    fields = record.fields
+    subtotal = 0
+    for item in record.line_items:
+        item["amount_discount"] = 0
+        item["amount_tax"] = 0
+        item["amount_total"] = item["amount_subtotal"]
+        item.pop("_discounts", None)
+        item.pop("_taxes", None)
+        subtotal += item["amount_subtotal"]
+    fields["amount_subtotal"] = subtotal
+    fields["amount_total"] = subtotal
+    fields.pop("total_details", None)
+    fields.pop("_breakdown", None)
+    fields.pop("shipping_cost", None)
 
 
 def _keep_nonempty(stored: dict[str, Any], name: str, value: Any) -> None:
