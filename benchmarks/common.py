@@ -147,6 +147,21 @@ def ratio(measured: dict[str, Rounds], top: str, bottom: str) -> float:
     return round(measured[top].median_wall() / measured[bottom].median_wall(), 3)
 
 
+def round_ratios(measured: dict[str, Rounds], top: str, bottom: str) -> list[float]:
+    """``top``'s time over ``bottom``'s, round by round (round i of each ran back to back)."""
+    return [t / b for t, b in zip(measured[top].wall, measured[bottom].wall, strict=True)]
+
+
+def spread(measured: dict[str, Rounds], top: str, bottom: str) -> str:
+    """The middle half of the round-by-round ratios (``"1.08-1.21x"``): how far one run's noise
+    moves the ratio, next to the ratio of medians that the verdict uses."""
+    ratios = round_ratios(measured, top, bottom)
+    if len(ratios) < 4:
+        return f"{min(ratios):.2f}-{max(ratios):.2f}x"
+    low, _, high = statistics.quantiles(ratios, n=4)
+    return f"{low:.2f}-{high:.2f}x"
+
+
 @contextmanager
 def nothing() -> Iterator[None]:
     yield

@@ -37,6 +37,8 @@ from common import (
     configure_sdk,
     new_fake,
     ratio,
+    round_ratios,
+    spread,
     sync_round,
 )
 
@@ -253,9 +255,11 @@ def _row(measured: dict[str, Any], reply: Reply) -> dict[str, Any]:
         "fake": measured["fake"].as_json(),
         "floor": measured["floor"].as_json(),
         "ratio": ratio(measured, "fake", "floor"),
+        "round_ratios": [round(r, 3) for r in round_ratios(measured, "fake", "floor")],
     }
 
 
 def _note(measured: dict[str, Any]) -> str:
     fake, floor = measured["fake"].median_wall(), measured["floor"].median_wall()
-    return f"{fake * 1e6:,.0f} vs {floor * 1e6:,.0f} µs"
+    rounds = spread(measured, "fake", "floor")
+    return f"{fake * 1e6:,.0f} vs {floor * 1e6:,.0f} µs; rounds {rounds}"

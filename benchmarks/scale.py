@@ -23,6 +23,8 @@ from common import (
     new_fake,
     nothing,
     ratio,
+    round_ratios,
+    spread,
     sync_round,
 )
 
@@ -106,7 +108,8 @@ def bench_scale(
             {w: sync_round(nothing, call(w, what)) for w in ("small", "big")}, n, plan.rounds
         )
         out[what] = {w: measured[w].as_json() for w in measured} | {
-            "ratio": ratio(measured, "big", "small")
+            "ratio": ratio(measured, "big", "small"),
+            "round_ratios": [round(r, 3) for r in round_ratios(measured, "big", "small")],
         }
         small_us = measured["small"].median_wall() * 1e6
         big_us = measured["big"].median_wall() * 1e6
@@ -116,7 +119,7 @@ def bench_scale(
                 what,
                 ratio(measured, "big", "small"),
                 None if informational else SCALE_GOAL,
-                note=f"{big_us:,.0f} vs {small_us:,.0f} µs",
+                note=f"{big_us:,.0f} vs {small_us:,.0f} µs; rounds {spread(measured, 'big', 'small')}",
             )
         )
     return out, targets

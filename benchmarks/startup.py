@@ -23,6 +23,8 @@ from common import (
     configure_sdk,
     new_fake,
     ratio,
+    round_ratios,
+    spread,
     time_calls,
 )
 
@@ -62,13 +64,16 @@ def bench_fixture(plan: Plan) -> tuple[dict[str, Any], list[Target]]:
         {"fake": _fixture_round, "floor": _bare_mock_round}, plan.fixture_calls, plan.rounds
     )
     fake_us, floor_us = (measured[w].median_wall() * 1e6 for w in ("fake", "floor"))
-    out = {w: measured[w].as_json() for w in measured} | {"ratio": ratio(measured, "fake", "floor")}
+    out = {w: measured[w].as_json() for w in measured} | {
+        "ratio": ratio(measured, "fake", "floor"),
+        "round_ratios": [round(r, 3) for r in round_ratios(measured, "fake", "floor")],
+    }
     target = Target(
         "per test",
         "FakeCheckout() + start() + stop() vs a bare responses mock's start and stop",
         ratio(measured, "fake", "floor"),
         FIXTURE_GOAL,
-        note=f"{fake_us:,.0f} vs {floor_us:,.0f} µs",
+        note=f"{fake_us:,.0f} vs {floor_us:,.0f} µs; rounds {spread(measured, 'fake', 'floor')}",
     )
     return out, [target]
 
