@@ -76,6 +76,14 @@ API_VERSIONS: tuple[str, ...] = tuple(
 OLDEST = API_VERSIONS[0]
 LATEST = API_VERSIONS[-1]
 
+#: How long after its first version the newest major may still have releases the fake has not
+#: seen. Stripe has begun a major about every six months (March and September) since acacia, so
+#: a date later than this belongs to a major whose name the fake cannot know.
+NEWEST_MAJOR_DAYS = 183
+_NEWEST_MAJOR_ENDS = datetime.date.fromisoformat(MAJORS[-1][:10]) + datetime.timedelta(
+    days=NEWEST_MAJOR_DAYS
+)
+
 _FORMAT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:\.([a-z]+))?")
 
 
@@ -143,19 +151,21 @@ def date(version: str) -> str:
 def parse(header: str) -> str:
     """A ``Stripe-Version`` header as a version, or Stripe's 400 for one that is none.
 
-    Accepted: a real date up to the newest known version's, without a suffix before acacia and
-    with the suffix of its major from acacia on (``2025-05-01.basil``): a version between two
-    known ones is taken by its date (API.md). Anything else is invalid.
+    Accepted: a real date, without a suffix before acacia and with the suffix of its major from
+    acacia on (``2025-05-01.basil``): a version between two known ones is taken by its date
+    (API.md). A date after the newest known version is accepted while it can still belong to
+    the newest major (:data:`NEWEST_MAJOR_DAYS`): Stripe's monthly releases only add, so an SDK
+    released after this fake keeps working. Anything else is invalid.
     """
     version = header.strip()
     matched = _FORMAT.fullmatch(version)
-    if matched is None or matched.group(1) > date(LATEST):
+    if matched is None:
         raise errors.invalid_api_version(header)
     try:
-        datetime.date.fromisoformat(matched.group(1))
+        day = datetime.date.fromisoformat(matched.group(1))
     except ValueError:
         raise errors.invalid_api_version(header) from None
-    if matched.group(2) != major_name(matched.group(1)):
+    if day > _NEWEST_MAJOR_ENDS or matched.group(2) != major_name(matched.group(1)):
         raise errors.invalid_api_version(header)
     return version
 

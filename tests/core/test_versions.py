@@ -165,8 +165,32 @@ def test_a_version_older_than_2023_10_16_behaves_as_2023_10_16():
     assert "shipping_details" in session
 
 
+def test_a_release_after_the_newest_known_one_in_endive_is_answered_as_the_newest():
+    # stripe-node 23.2 pins 2026-11-18.endive, a monthly release newer than the fake's types.
+    fake = fake_at()
+    form = FORM + "&success_url=https://e.com"
+    status, headers, session = post(fake, form, "2026-11-18.endive")
+    assert status == 200
+    assert headers["Stripe-Version"] == "2026-11-18.endive"
+    assert set(session) == set(post(fake, form, fakecheckout.API_VERSIONS[-1])[2])
+    assert post(fake, form + "&payment_method_types[0]=card", "2026-11-18.endive")[0] == 400
+
+
+def test_the_fake_can_be_set_to_a_release_after_the_newest_known_one():
+    assert FakeCheckout(api_version="2026-11-18.endive").api_version == "2026-11-18.endive"
+
+
 @pytest.mark.parametrize(
-    "header", ["2026-13-01", "2026-10-28.dahlia", "2099-01-01", "v1", "2024-06-20.acacia"]
+    "header",
+    [
+        "2026-13-01",
+        "2026-10-28.dahlia",
+        "2099-01-01",
+        "2099-01-01.endive",
+        "2027-04-02.endive",
+        "v1",
+        "2024-06-20.acacia",
+    ],
 )
 def test_a_stripe_version_that_is_no_api_version_gets_stripes_400(header):
     status, _, body = post(fake_at(), FORM, header)
