@@ -152,6 +152,15 @@ def invalid_api_version(version: str) -> StripeError:
     return InvalidRequestError(f"Invalid Stripe API version: {version}")
 
 
+def beta_not_permitted(version: str, beta: str) -> StripeError:
+    """A ``Stripe-Version`` naming a beta (``2026-10-28.endive; x_beta=v1``) the account is not
+    in (wording as Stripe's, reported in stripe-samples/link#58)."""
+    return InvalidRequestError(
+        f"Invalid Stripe API version: {version}. You do not have permission to pass this beta "
+        f"header: {beta}. If you have any questions, we can help at https://support.stripe.com/."
+    )
+
+
 def missing_parameter(name: str) -> StripeError:
     """Unverified as official; quoted word for word by several third parties."""
     return InvalidRequestError(

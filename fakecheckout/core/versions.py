@@ -155,9 +155,21 @@ def parse(header: str) -> str:
     acacia on (``2025-05-01.basil``): a version between two known ones is taken by its date
     (API.md). A date after the newest known version is accepted while it can still belong to
     the newest major (:data:`NEWEST_MAJOR_DAYS`): Stripe's monthly releases only add, so an SDK
-    released after this fake keeps working. Anything else is invalid.
+    released after this fake keeps working. Anything else is invalid. A valid version followed
+    by a beta (``; name=v1``) is refused as Stripe refuses a beta the account is not in: the fake
+    models no beta.
     """
-    version = header.strip()
+    version, beta_separator, betas = header.strip().partition(";")
+    if beta_separator:
+        name, equals, _ = betas.partition("=")
+        try:
+            parse(version)
+        except errors.StripeError:
+            raise errors.invalid_api_version(header) from None
+        if equals and name.strip():
+            raise errors.beta_not_permitted(header.strip(), name.strip())
+        raise errors.invalid_api_version(header)
+    version = version.strip()
     matched = _FORMAT.fullmatch(version)
     if matched is None:
         raise errors.invalid_api_version(header)

@@ -203,6 +203,30 @@ def test_a_stripe_version_that_is_no_api_version_gets_stripes_400(header):
     }
 
 
+@pytest.mark.parametrize(
+    "header", ["2026-10-28.endive; checkout_beta=v1", "2024-06-20;link_beta=v2"]
+)
+def test_a_version_with_a_beta_gets_stripes_400_for_a_beta_the_account_is_not_in(header):
+    status, _, body = post(fake_at(), FORM + "&success_url=https://e.com", header)
+    beta = header.partition(";")[2].partition("=")[0].strip()
+    assert status == 400
+    assert body == {
+        "error": {
+            "message": f"Invalid Stripe API version: {header}. You do not have permission to "
+            f"pass this beta header: {beta}. If you have any questions, we can help at "
+            "https://support.stripe.com/.",
+            "type": "invalid_request_error",
+        }
+    }
+
+
+@pytest.mark.parametrize("header", ["2026-10-28.dahlia; checkout_beta=v1", "2026-10-28.endive;"])
+def test_a_beta_after_no_api_version_gets_the_plain_invalid_version_400(header):
+    status, _, body = post(fake_at(), FORM, header)
+    assert status == 400
+    assert body["error"]["message"] == f"Invalid Stripe API version: {header}"
+
+
 def test_the_response_echoes_the_request_version_else_the_account_default():
     fake = fake_at("2025-08-27.basil")
     _, headers, _ = post(fake, FORM + "&success_url=https://e.com", "2024-06-20")
