@@ -513,7 +513,9 @@ class _Decoder:
         new: Any = cls.__new__
         made = self._remember(node, new(cls))
         state = self.value(node.get("$state"), f"{where}.{qualname}")
-        if hasattr(made, "__setstate__") and not isinstance(state, dict):
+        # A class defining ``__setstate__`` (``object`` has none) restores itself, whatever
+        # its state's type: ``EncodedCache`` puts back the entries its dump left out.
+        if hasattr(made, "__setstate__"):
             made.__setstate__(state)
         elif isinstance(state, tuple):
             own, slots = state

@@ -224,3 +224,14 @@ def test_a_world_of_many_stored_records_and_events_dumps_the_same_after_loading(
         fake.sessions.expire(session_id)
     data = through_json(fake.dump())
     assert through_json(FakeCheckout.load(data).dump()) == data
+
+
+def test_a_loaded_world_answers_a_list_through_the_http_door(fake: FakeCheckout) -> None:
+    # The door reuses encoded list items (``EncodedCache``), which a dump leaves out: the loaded
+    # world must start that cache empty, not without one.
+    url = "https://api.stripe.com/v1/checkout/sessions?limit=3"
+    auth = {"Authorization": "Bearer sk_test_dumps"}
+    status, _, body = fake.handle("GET", url, auth, b"")
+    loaded = FakeCheckout.load(through_json(fake.dump()))
+    again = loaded.handle("GET", url, auth, b"")
+    assert (again[0], json.loads(again[2])["data"]) == (status, json.loads(body)["data"])
