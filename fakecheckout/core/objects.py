@@ -7,16 +7,16 @@ fields; it calls ``_insert``, ``_modify`` and ``_remove`` inside ``world.operati
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import errors
 from .jsondata import copy_json
 from .listing import ListAll
-from .pagination import CreatedRange, PageRequest, envelope
+from .pagination import DEFAULT_LIMIT, CreatedRange, PageRequest, envelope
 from .params import METADATA_MAX_KEYS, validate
 from .resource import ResourceAPI
-from .search import SearchField, search_page
+from .search import SearchField, page_cursor, search_page
 from .store import Record, Store
 
 if TYPE_CHECKING:
@@ -201,14 +201,61 @@ class ObjectAPI(ListAll, ResourceAPI):
             expand = [path for path in expand if path != "total_count"]
             expander = self._account.expander
             expander.check(f"list:{self.OBJECT}", expand)
-            by_id = self._store.by_id
-            out = search_page(  # read lazily: a page stops after ``limit`` + 1 matches
-                (by_id[object_id].fields for _, object_id in self._store.newest_first()),
+            url = f"{self.URL}/search"
+            out = search_page(
+                self._searched(checked, url, include_total_count),
                 checked,
                 self.SEARCH_FIELDS,
-                url=f"{self.URL}/search",
+                url=url,
                 include_total_count=include_total_count,
             )
             out["data"] = [self._render(self._store.by_id[obj["id"]], ()) for obj in out["data"]]
             expander.expand(out, f"list:{self.OBJECT}", expand)
             return out
+
+    def _searched(
+        self, checked: Mapping[str, Any], url: str, include_total_count: bool
+    ) -> Iterable[Mapping[str, Any]]:
+        """The objects a search reads, newest first: every live one, or only the candidates of
+        the search postings when the query is selective enough for them to be cheaper."""
+        store = self._store
+        by_id = store.by_id
+        query: object = checked.get("query")
+        limit: object = checked.get("limit")
+        found = None
+        if isinstance(query, str):
+            found = store.search.candidates(
+                query,
+                self.SEARCH_FIELDS,
+                self._searchable,
+                lambda: (object_id for _, object_id in store.newest_first()),
+                lambda count: _cheaper_than_a_scan(
+                    count, len(store.everything), limit, include_total_count
+                ),
+            )
+        if found is None:
+            # read lazily: a page stops after ``limit`` + 1 matches
+            return (by_id[object_id].fields for _, object_id in store.newest_first())
+        cursor = page_cursor(checked, url)
+        if cursor is not None and self._searchable(cursor) is not None:
+            found.add(cursor)  # the page starts after it, matching or not (``search_page``)
+        records = sorted((by_id[object_id] for object_id in found), key=_list_key, reverse=True)
+        return (record.fields for record in records)
+
+    def _searchable(self, object_id: str) -> dict[str, Any] | None:
+        record = self._store.by_id.get(object_id)
+        return None if record is None or record.deleted else record.fields
+
+
+def _list_key(record: Record) -> tuple[int, int]:
+    return record.key
+
+
+def _cheaper_than_a_scan(candidates: int, stored: int, limit: object, counting: bool) -> bool:
+    """Whether sorting ``candidates`` beats scanning newest first: a scan reads everything to
+    count the total, else about ``stored / candidates`` objects per match it needs (``limit`` + 1),
+    each costing several times a candidate's sort."""
+    if counting:
+        return candidates < stored
+    wanted = (limit if isinstance(limit, int) else DEFAULT_LIMIT) + 1
+    return candidates * candidates <= 8 * wanted * stored

@@ -405,6 +405,18 @@ def search_page(
     return result
 
 
+def page_cursor(params: Mapping[str, Any], url: str) -> str | None:
+    """The id of the object a ``page`` token of this search ends after, or ``None`` (no token,
+    or a faulty one, which :func:`search_page` reports)."""
+    token, query = params.get("page"), params.get("query")
+    if not token or not isinstance(query, str):
+        return None
+    try:
+        return _decode_page(token, _digest(url, query))[1]
+    except errors.StripeError:
+        return None
+
+
 def _digest(url: str, query: str) -> str:
     return hashlib.sha256(f"{url}\n{query}".encode()).hexdigest()[:16]
 

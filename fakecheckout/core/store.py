@@ -13,6 +13,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from .compact import compact
 from .pagination import _BOTTOM, _TOP, CreatedRange, Key, PageRequest, SortedIndex, page
+from .search_index import SearchIndex
 
 
 class Stored(Protocol):
@@ -62,6 +63,17 @@ class Store(Generic[R]):
     by_id: dict[str, R] = field(default_factory=dict)
     everything: SortedIndex = field(default_factory=SortedIndex)
     by_filter: dict[tuple[str, str], SortedIndex] = field(default_factory=dict)
+    search: SearchIndex = field(default_factory=SearchIndex)
+    """The Search API's postings (derived: a snapshot or dump leaves them out)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        del state["search"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.search = SearchIndex()
 
     def add(self, record: R) -> None:
         """Add a new ``record`` to the store and its list indexes."""
@@ -72,6 +84,7 @@ class Store(Generic[R]):
 
     def remove(self, record: R) -> None:
         """Take ``record`` out of every list (it stays in ``by_id``: a deleted object's stub)."""
+        self.search.touch(record.id)
         self.everything.remove(record.key)
         for name, read in self.filters.items():
             value = read(record)
@@ -82,11 +95,13 @@ class Store(Generic[R]):
         return {name: read(record) for name, read in self.filters.items()}
 
     def reindex(self, record: R, before: Mapping[str, str | None]) -> None:
-        """Move ``record`` between filter indexes after a change of the values in ``before``."""
+        """Move ``record`` between filter indexes after a change of the values in ``before``
+        (every change of a stored record comes here, so the search postings see it too)."""
         self._reindex(record, before, None)
 
     def _reindex(self, record: R, before: Mapping[str, str | None], key: Key | None) -> None:
         """``reindex``; the indexes share one ``key`` tuple (``None``: the record's)."""
+        self.search.touch(record.id)
         for name, read in self.filters.items():
             old, new = before[name], read(record)
             if old == new:
