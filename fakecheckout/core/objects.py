@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from . import errors
 from .jsondata import copy_json
 from .listing import ListAll
-from .pagination import DEFAULT_LIMIT, CreatedRange, PageRequest, envelope
+from .pagination import _TOP, DEFAULT_LIMIT, CreatedRange, Key, PageRequest, envelope
 from .params import METADATA_MAX_KEYS, validate
 from .resource import ResourceAPI
 from .search import SearchField, page_cursor, search_page
@@ -233,14 +233,28 @@ class ObjectAPI(ListAll, ResourceAPI):
                     count, len(store.everything), limit, include_total_count
                 ),
             )
-        if found is None:
-            # read lazily: a page stops after ``limit`` + 1 matches
-            return (by_id[object_id].fields for _, object_id in store.newest_first())
         cursor = page_cursor(checked, url)
-        if cursor is not None and self._searchable(cursor) is not None:
-            found.add(cursor)  # the page starts after it, matching or not (``search_page``)
+        if found is None:
+            # Read lazily (a page stops after ``limit`` + 1 matches), from where the page starts
+            # unless every match before it counts towards ``total_count``.
+            below = _TOP if cursor is None or include_total_count else self._page_start(cursor)
+            return (by_id[object_id].fields for _, object_id in store.descending(below))
+        if cursor is not None and self._searchable(cursor[1]) is not None:
+            found.add(cursor[1])  # the page starts after it, matching or not (``search_page``)
         records = sorted((by_id[object_id] for object_id in found), key=_list_key, reverse=True)
         return (record.fields for record in records)
+
+    def _page_start(self, cursor: tuple[int, str]) -> Key:
+        """The list key below which the first object ``search_page`` reads after ``cursor`` lies:
+        the cursor object itself, or the first object older than its ``created``, whichever
+        comes first newest first."""
+        created, object_id = cursor
+        older: Key = (created, 0)  # seq is never negative: (created, 0) admits only older ones
+        record = self._store.by_id.get(object_id)
+        if record is None or record.deleted:
+            return older
+        at: Key = (record.key[0], record.key[1] + 1)
+        return max(at, older)
 
     def _searchable(self, object_id: str) -> dict[str, Any] | None:
         record = self._store.by_id.get(object_id)

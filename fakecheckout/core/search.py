@@ -405,14 +405,19 @@ def search_page(
     return result
 
 
-def page_cursor(params: Mapping[str, Any], url: str) -> str | None:
-    """The id of the object a ``page`` token of this search ends after, or ``None`` (no token,
-    or a faulty one, which :func:`search_page` reports)."""
+def page_cursor(params: Mapping[str, Any], url: str) -> tuple[int, str] | None:
+    """``(created, id)`` of the object a ``page`` token of this search ends after, or ``None``
+    (no token, or a faulty one, which :func:`search_page` reports).
+
+    :func:`search_page` skips every object before the first one that is that object or is older
+    than ``created``; a caller may leave those out of ``objects_newest_first`` when it does not
+    count the total.
+    """
     token, query = params.get("page"), params.get("query")
     if not token or not isinstance(query, str):
         return None
     try:
-        return _decode_page(token, _digest(url, query))[1]
+        return _decode_page(token, _digest(url, query))
     except errors.StripeError:
         return None
 

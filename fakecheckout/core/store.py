@@ -117,6 +117,10 @@ class Store(Generic[R]):
         """Every listed (not deleted) record's key and id, in list order."""
         return self.everything.descending(_TOP, _BOTTOM)
 
+    def descending(self, below: Key) -> Iterator[tuple[Key, str]]:
+        """The listed records' keys and ids from the first key under ``below``, in list order."""
+        return self.everything.descending(below, _BOTTOM)
+
     def key_of(self, object_id: str) -> Key | None:
         record = self.by_id.get(object_id)
         return None if record is None else record.key

@@ -202,6 +202,37 @@ def test_a_cursor_object_that_stopped_matching_still_marks_where_the_next_page_s
     assert [c["name"] for c in following["data"]] == ["n1"]
 
 
+def test_a_next_page_of_a_scanned_search_starts_right_after_the_cursor_object() -> None:
+    fake = new_fake()
+    for number in range(4):  # all in one second
+        fake.customers.create(name=f"customer {number}")
+    names: list[str] = []
+    params: dict[str, Any] = {"query": "name~'custom'", "limit": 1}  # a substring: no postings
+    while True:
+        page = fake.customers.search(**params)
+        names += [c["name"] for c in page["data"]]
+        if not page["has_more"]:
+            break
+        params["page"] = page["next_page"]
+    assert names == ["customer 3", "customer 2", "customer 1", "customer 0"]
+
+
+def test_a_next_page_after_a_deleted_cursor_object_starts_at_the_next_older_second() -> None:
+    fake = new_fake()
+    clock = fake.clock
+    assert isinstance(clock, ManualClock)
+    for second in range(3):
+        for number in range(2):
+            fake.customers.create(name=f"s{second} n{number}")
+        clock.advance(1)
+    first = fake.customers.search(query="-name:null", limit=1)  # a negation: no postings
+    fake.customers.delete(first["data"][0]["id"])
+    params = {"query": "-name:null", "limit": 2, "page": first["next_page"]}
+    following = fake.customers.search(**params)
+    assert [c["name"] for c in following["data"]] == ["s1 n1", "s1 n0"]
+    assert summary(following) == summary(scanned(fake, params, False))
+
+
 # --- the invariant ------------------------------------------------------------------------------
 
 people = st.fixed_dictionaries(
