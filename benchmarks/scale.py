@@ -10,6 +10,7 @@ import gc
 import json
 import statistics
 import time
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,7 @@ from common import (
 )
 
 import fakecheckout
+from fakecheckout.core import search
 
 SCALE_GOAL = 1.2
 LINEAR_GOAL = 1.2
@@ -51,6 +53,17 @@ def customers_fake(n: int) -> tuple[fakecheckout.FakeCheckout, list[str]]:
     return fake, ids
 
 
+GOLD_QUERY = "metadata['tier']:'gold'"
+GOLD_SEARCH = "/v1/customers/search?query=metadata%5B%27tier%27%5D%3A%27gold%27"
+
+
+def middle_page_token(fake: fakecheckout.FakeCheckout, ids: list[str]) -> str:
+    """The ``next_page`` a walk through the gold search gets after its middle customer."""
+    middle = fake.customers.retrieve(ids[len(ids) // 2])
+    token = search._encode_page(middle, search._digest("/v1/customers/search", GOLD_QUERY))
+    return urllib.parse.quote(token)
+
+
 def session_ids(fake: fakecheckout.FakeCheckout) -> list[str]:
     return [record.id for record in fake.sessions._store.by_id.values()]
 
@@ -63,6 +76,7 @@ def bench_scale(
     cycles = {w: cycler(session_ids(fake)) for w, fake in sessions.items()}
     customer_cycles = {w: cycler(ids) for w, (_, ids) in customers.items()}
     last_email = {w: f"c{len(ids) // 2}@example.com" for w, (_, ids) in customers.items()}
+    middle_page = {w: middle_page_token(fake, ids) for w, (fake, ids) in customers.items()}
 
     def call(which: str, what: str) -> Callable[[], object]:
         fake, nxt = sessions[which], cycles[which]
@@ -82,7 +96,10 @@ def bench_scale(
                 cfake, "GET", f"/v1/customers/{cnxt()}"
             ),
             "customers search(metadata['tier']:'gold', every one matches)": lambda: handle_ok(
-                cfake, "GET", "/v1/customers/search?query=metadata%5B%27tier%27%5D%3A%27gold%27"
+                cfake, "GET", GOLD_SEARCH
+            ),
+            "customers search(metadata['tier']:'gold', the page after the middle one)": lambda: (
+                handle_ok(cfake, "GET", f"{GOLD_SEARCH}&page={middle_page[which]}")
             ),
             "customers search(email:'<one>', one matches)": lambda: handle_ok(
                 cfake, "GET", f"/v1/customers/search?query=email%3A%27{last_email[which]}%27"
@@ -97,6 +114,7 @@ def bench_scale(
         "customers list(limit=10)",
         "customers retrieve(each id in turn)",
         "customers search(metadata['tier']:'gold', every one matches)",
+        "customers search(metadata['tier']:'gold', the page after the middle one)",
         "customers search(email:'<one>', one matches)",
     ]
     out: dict[str, Any] = {"small": plan.scale_small, "big": plan.scale_big}
