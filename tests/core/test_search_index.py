@@ -112,6 +112,30 @@ def test_the_postings_ignore_case_as_the_query_language_does() -> None:
         assert [c["name"] for c in fake.customers.search(query=query)["data"]] == ["Jane ROCKET"]
 
 
+def test_a_renamed_product_is_found_by_its_new_name_only() -> None:
+    fake = new_fake()
+    product = fake.products.create(name="Blue Shirt")
+    assert len(fake.products.search(query="name:'blue'")["data"]) == 1
+    fake.products.update(product["id"], name="Red Shirt")
+    assert fake.products.search(query="name:'blue'")["data"] == []
+    assert [p["id"] for p in fake.products.search(query="name:'red shirt'")["data"]] == [
+        product["id"]
+    ]
+
+
+def test_a_deactivated_price_leaves_a_search_for_active_prices_of_its_product() -> None:
+    fake = new_fake()
+    product = fake.products.create(name="Mug")
+    kept, dropped = (
+        fake.prices.create(product=product["id"], currency="usd", unit_amount=amount)
+        for amount in (500, 700)
+    )
+    query = f"product:'{product['id']}' AND active:'true'"
+    assert {p["id"] for p in fake.prices.search(query=query)["data"]} == {kept["id"], dropped["id"]}
+    fake.prices.update(dropped["id"], active=False)
+    assert [p["id"] for p in fake.prices.search(query=query)["data"]] == [kept["id"]]
+
+
 def test_a_deleted_customer_leaves_the_search_results() -> None:
     fake = new_fake()
     customer = fake.customers.create(metadata={"plan": "gold"})
