@@ -95,8 +95,10 @@ class Store(Generic[R]):
         return {name: read(record) for name, read in self.filters.items()}
 
     def reindex(self, record: R, before: Mapping[str, str | None]) -> None:
-        """Move ``record`` between filter indexes after a change of the values in ``before``
-        (every change of a stored record comes here, so the search postings see it too)."""
+        """Move ``record`` between filter indexes after a change of the values in ``before``.
+
+        A change to a filter or search field must come here (``ObjectAPI._modify`` does), or
+        the indexes and the search postings miss it."""
         self._reindex(record, before, None)
 
     def _reindex(self, record: R, before: Mapping[str, str | None], key: Key | None) -> None:
